@@ -1,0 +1,682 @@
+-- ======================================================================
+-- camel-skytools: PgQ row-change triggers in plain PL/pgSQL
+--
+--   pgq.logutriga()  - urlencoded row data      (ev_type 'I:pk1,pk2')
+--   pgq.jsontriga()  - JSON row data            (ev_type JSON op header)
+--   pgq.sqltriga()   - partial SQL statements   (ev_type 'I'/'U'/'D'/'R')
+--
+-- Trigger arguments: first the queue name, then in any order
+--   SKIP, backup, deny, ignore=c1,c2, pkey=c1,c2,
+--   ev_type= ev_data= ev_extra1..4= when=  (SQL expressions over the row)
+--
+-- The three entry points are thin: all work is done by pgq._trg_fire(),
+-- which gets the trigger context as plain arguments.  Behaviour follows
+-- the C implementation of Skytools 3.5 (pgq_triggers.so), which is what
+-- existing installations and londiste run on.
+--
+-- Every object here is created with CREATE OR REPLACE, so the file can be
+-- applied again to upgrade an installed schema in place.
+-- ======================================================================
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_urlencode_full(text)
+--
+--   Form-style urlencoding of arbitrary text: [0-9A-Za-z_.-] kept,
+--   space -> '+', every other byte -> %xx (lower-case hex) of the value
+--   in the database encoding.  Works on runs of characters, so plain
+--   words cost one regexp match.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_urlencode_full(i_str text)
+returns text
+language sql immutable strict
+as $fn$
+    select coalesce(string_agg(
+               coalesce(run.m[1],
+                        replace(regexp_replace(
+                                    encode(convert_to(run.m[2], pg_catalog.getdatabaseencoding()), 'hex'),
+                                    '([0-9a-f]{2})', '%\1', 'g'),
+                                '%20', '+')),
+               '' order by run.n), '')
+      from regexp_matches(i_str, '([-_.0-9A-Za-z]+)|([^-_.0-9A-Za-z]+)', 'g')
+           with ordinality as run(m, n);
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_urlencode(text)
+--
+--   Cheap front for the above: identifiers and numbers need no work.
+--   Kept as a single non-strict expression so the planner can inline it.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_urlencode(i_str text)
+returns text
+language sql immutable
+as $fn$
+    select case when i_str ~ '^[-_.0-9A-Za-z]*$' then i_str
+                else pgq._trg_urlencode_full(i_str) end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_row_fields(text)
+--
+--   Splits the text form of a row value (record_out, i.e. "row::text")
+--   into one element per live column, in column order.  Each element is
+--   exactly what the column type's output function produced (same as
+--   SPI_getvalue in C), NULL for SQL NULL.
+--
+--   record_out writes NULL as an empty field, the empty string as "",
+--   and quotes any field containing specials, doubling " and \ inside.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_row_fields(i_rowtext text)
+returns text[]
+language sql immutable strict
+as $fn$
+    select array_agg(
+               case when f.m[1] = '' then null
+                    when left(f.m[1], 1) = '"'
+                      then regexp_replace(substr(f.m[1], 2, length(f.m[1]) - 2),
+                                          '(["\\])\1', '\1', 'g')
+                    else f.m[1] end
+               order by f.n)
+      from regexp_matches(substr(i_rowtext, 2, length(i_rowtext) - 2) || ',',
+                          '("(?:[^"]|"")*"|[^,"]*),', 'g')
+           with ordinality as f(m, n);
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_urlenc_row(names, values, skip)
+--
+--   col=val&col2=val2 for the columns not flagged in skip; a NULL value
+--   is written as the bare column name.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_urlenc_row(
+    i_names text[], i_vals text[], i_skip boolean[])
+returns text
+language sql immutable
+as $fn$
+    select coalesce(string_agg(pgq._trg_urlencode(c.nm)
+                               || coalesce('=' || pgq._trg_urlencode(c.val), ''),
+                               '&' order by c.n), '')
+      from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
+     where not c.skip;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_json_row(names, types, values, skip, row_json)
+--
+--   JSON object of the columns not flagged in skip.  int2/int4/int8 and
+--   bool are native JSON, date/timestamp/timestamptz are to_json()'s ISO
+--   strings (taken from row_json, which the caller builds only when the
+--   table has such columns), all other types are JSON strings of their
+--   text form.  The decision is by exact type oid: domains are strings.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_json_row(
+    i_names text[], i_types oid[], i_vals text[], i_skip boolean[], i_row json)
+returns text
+language sql immutable
+as $fn$
+    select '{' || coalesce(string_agg(
+               to_json(c.nm)::text || ':' ||
+               case when c.val is null then 'null'
+                    when c.typ in (20, 21, 23) then c.val
+                    when c.typ = 16 then case c.val when 't' then 'true' else 'false' end
+                    when c.typ in (1082, 1114, 1184) then (i_row -> c.nm)::text
+                    else to_json(c.val)::text end,
+               ',' order by c.n), '') || '}'
+      from unnest(i_names, i_types, i_vals, i_skip) with ordinality as c(nm, typ, val, skip, n)
+     where not c.skip;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_pkey_columns(oid)
+--
+--   Key columns of the table's PRIMARY KEY, in index order, by their
+--   current table column names.  Empty array when there is no pkey.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_pkey_columns(i_relid oid)
+returns text[]
+language sql stable strict
+as $fn$
+    select coalesce(array_agg(att.attname::text order by k.pos), '{}')
+      from pg_catalog.pg_index ix
+           cross join lateral unnest(ix.indkey::int2[]) with ordinality as k(attnum, pos)
+           join pg_catalog.pg_attribute att
+             on att.attrelid = ix.indrelid and att.attnum = k.attnum
+     where ix.indrelid = i_relid
+       and ix.indisprimary
+       and k.pos <= ix.indnkeyatts;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_typed_equal(oid, text[], record, record)
+--
+--   For columns whose text form differs between OLD and NEW, decides
+--   whether the values are still equal for the column type, like the C
+--   code does with the type's default equality operator (numeric 1.0 vs
+--   1.00, interval '1 day' vs '24 hours', citext, non-deterministic
+--   collations ...).  Array types and types without a default btree/hash
+--   opclass keep the plain text comparison, as in C.
+--
+--   Returns one boolean per requested column: true = equal.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_typed_equal(
+    i_relid oid, i_cols text[], i_old record, i_new record)
+returns boolean[]
+language plpgsql
+as $fn$
+declare
+    v_use_op boolean[];
+    v_exprs  text[];
+    v_res    boolean[];
+begin
+    select array_agg(
+               t.typcategory <> 'A' and t.typtype <> 'e'
+               and exists (select 1 from pg_catalog.pg_opclass oc
+                            where oc.opcdefault
+                              and oc.opcmethod in (403, 405)   -- btree, hash
+                              and oc.opcintype = case when t.typtype = 'd'
+                                                      then t.typbasetype else t.oid end)
+               order by c.n)
+      into v_use_op
+      from unnest(i_cols) with ordinality as c(name, n)
+      join pg_catalog.pg_attribute a on a.attrelid = i_relid and a.attname = c.name
+      join pg_catalog.pg_type t on t.oid = a.atttypid;
+
+    select array_agg(case when v_use_op[c.n]
+                          then format('coalesce(($1).%1$I = ($2).%1$I, false)', c.name)
+                          else 'false' end
+                     order by c.n)
+      into v_exprs
+      from unnest(i_cols) with ordinality as c(name, n);
+
+    execute 'select array[' || array_to_string(v_exprs, ', ') || ']::boolean[]'
+       into v_res using i_old, i_new;
+    return v_res;
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_eval(text, record)
+--
+--   Evaluates one ev_*= / when= trigger argument against the row.
+--   Returns (is_null, output text, result type).  Column names in the
+--   expression resolve against the row.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_eval(
+    i_expr text, i_row record,
+    out o_isnull boolean, out o_text text, out o_type oid)
+language plpgsql
+as $fn$
+begin
+    execute 'select num_nulls(x.v) = 1, pg_catalog.format(''%s'', x.v), pg_catalog.pg_typeof(x.v)::oid'
+            || ' from (select (' || i_expr || ') as v from (select $1.*) as r) as x'
+       into o_isnull, o_text, o_type
+      using i_row;
+    if o_isnull then
+        o_text := null;
+    end if;
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_fire(...)
+--
+--   Shared body of the three triggers.  i_kind is 'L' (logutriga),
+--   'J' (jsontriga) or 'S' (sqltriga).  Inserts the event (or not) and
+--   returns true when a BEFORE trigger must suppress the row (SKIP).
+--   Errors are raised with SQLSTATE XX000, like elog(ERROR) in C.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_fire(
+    i_kind "char", i_op text, i_when text, i_level text, i_relid oid,
+    i_schema text, i_table text, i_args text[], i_old record, i_new record)
+returns boolean
+language plpgsql
+as $fn$
+declare
+    v_fqname   text := i_schema || '.' || i_table;
+    v_nargs    int4 := coalesce(cardinality(i_args), 0);
+    v_base     int4;
+    v_arg      text;
+    v_key      text;
+    v_queue    text;
+    v_skip     boolean := false;
+    v_backup   boolean := false;
+    v_deny     boolean := false;
+    v_ignore   text;            -- raw ignore= value, NULL if not given
+    v_pkey     text;            -- raw pkey= value, then the effective list
+    v_pk_names text[];          -- default pkey columns (catalog)
+    v_ign_set  text[] := '{}';
+    v_pk_set   text[];
+    -- override expressions: type, data, extra1..4, when
+    v_expr     text[] := '{NULL,NULL,NULL,NULL,NULL,NULL,NULL}';
+    v_slot     int4;
+    -- event fields: type, data, extra1..4
+    v_ev       text[] := '{NULL,NULL,NULL,NULL,NULL,NULL}';
+    -- per-column data
+    v_names    text[];
+    v_types    oid[];
+    v_colls    oid[];
+    v_ncols    int4;
+    v_vals     text[];          -- values of the row the event describes
+    v_oldvals  text[];
+    v_newvals  text[];
+    v_is_pk    boolean[];
+    v_is_skip  boolean[];
+    v_has_magic boolean := false;
+    v_changed  boolean[];
+    v_check    int4[];          -- columns needing a typed comparison
+    v_eq       boolean[];
+    v_any_data_change boolean := false;
+    v_any_skip_change boolean := false;
+    v_parts    text[];
+    v_parts2   text[];
+    v_json     json;
+    v_row      record;
+    v_r        record;
+    i          int4;
+    v_nm       text;
+begin
+    ------------------------------------------------------------------
+    -- calling convention
+    ------------------------------------------------------------------
+    if i_op = 'TRUNCATE' then
+        if i_level <> 'STATEMENT' then
+            raise exception using errcode = 'XX000',
+                message = 'pgq tRuncate trigger must be fired FOR EACH STATEMENT';
+        end if;
+    elsif i_level <> 'ROW' then
+        raise exception using errcode = 'XX000',
+            message = 'pgq Ins/Upd/Del trigger must be fired FOR EACH ROW';
+    end if;
+    if v_nargs < 1 then
+        raise exception using errcode = 'XX000',
+            message = 'pgq trigger must have destination queue as argument';
+    end if;
+
+    ------------------------------------------------------------------
+    -- arguments
+    ------------------------------------------------------------------
+    v_base := array_lower(i_args, 1);
+    v_queue := i_args[v_base];
+    for i in v_base + 1 .. v_base + v_nargs - 1 loop
+        v_arg := i_args[i];
+        if v_arg = 'SKIP' then
+            v_skip := true;
+        elsif v_arg = 'backup' then
+            v_backup := true;
+        elsif v_arg = 'deny' then
+            v_deny := true;
+        elsif starts_with(v_arg, 'ignore=') then
+            v_ignore := substr(v_arg, 8);
+        elsif starts_with(v_arg, 'pkey=') then
+            v_pkey := substr(v_arg, 6);
+        else
+            v_key := substring(v_arg from '^(ev_type|ev_data|ev_extra[1-4]|when)=');
+            if v_key is null then
+                raise exception using errcode = 'XX000',
+                    message = 'bad param to pgq trigger';
+            end if;
+            if i_op = 'TRUNCATE' then
+                raise exception using errcode = 'XX000',
+                    message = 'Custom expressions do not make sense for truncater trigger';
+            end if;
+            v_slot := array_position(array['ev_type', 'ev_data', 'ev_extra1', 'ev_extra2',
+                                           'ev_extra3', 'ev_extra4', 'when'], v_key);
+            -- a repeated field keeps its first expression (as C does)
+            if v_expr[v_slot] is null then
+                v_expr[v_slot] := substr(v_arg, length(v_key) + 2);
+            end if;
+        end if;
+    end loop;
+
+    if i_op = 'TRUNCATE' then
+        if v_ignore is not null then
+            raise exception using errcode = 'XX000',
+                message = 'Column ignore does not make sense for truncate trigger';
+        elsif v_pkey is not null then
+            raise exception using errcode = 'XX000',
+                message = 'Custom pkey_list does not make sense for truncate trigger';
+        elsif v_backup then
+            raise exception using errcode = 'XX000',
+                message = 'Backup does not make sense for truncate trigger';
+        end if;
+    end if;
+
+    ------------------------------------------------------------------
+    -- primary key: only looked up when something will use it
+    ------------------------------------------------------------------
+    if v_pkey is null
+       and not (i_kind = 'S' and i_op in ('INSERT', 'TRUNCATE'))
+       and not (i_kind = 'L' and i_op = 'TRUNCATE')
+    then
+        v_pk_names := pgq._trg_pkey_columns(i_relid);
+        v_pkey := array_to_string(v_pk_names, ',');
+    end if;
+    if i_op in ('UPDATE', 'DELETE') and coalesce(v_pkey, '') = '' then
+        raise exception using errcode = 'XX000',
+            message = 'Update/Delete on table without pkey';
+    end if;
+
+    if v_skip and i_when = 'AFTER' then
+        raise exception using errcode = 'XX000',
+            message = 'SKIP does not work in AFTER trigger.';
+    end if;
+    if v_deny then
+        raise exception using errcode = 'XX000',
+            message = format('Table ''%s'' to queue ''%s'': change not allowed (%s)',
+                             v_fqname, v_queue, i_op);
+    end if;
+
+    ------------------------------------------------------------------
+    -- event type
+    ------------------------------------------------------------------
+    if i_kind = 'J' then
+        if v_pk_names is null then
+            -- a custom pkey= list is split on commas only, like C does
+            v_pk_names := regexp_split_to_array(v_pkey, ',');
+        end if;
+        v_ev[1] := '{"op":' || to_json(i_op)::text
+                   || ',"table":[' || to_json(i_schema)::text || ',' || to_json(i_table)::text
+                   || '],"pkey":['
+                   || coalesce((select string_agg(to_json(pk.p)::text, ',' order by pk.n)
+                                  from unnest(v_pk_names) with ordinality as pk(p, n)), '')
+                   || ']}';
+    elsif i_op = 'TRUNCATE' then
+        v_ev[1] := 'R';
+    elsif i_kind = 'L' then
+        v_ev[1] := left(i_op, 1) || ':' || v_pkey;
+    else
+        v_ev[1] := left(i_op, 1);
+    end if;
+    v_ev[3] := v_fqname;
+
+    if i_op = 'TRUNCATE' then
+        v_ev[2] := case when i_kind = 'J' then '{}' else '' end;
+        perform pgq.insert_event(v_queue, v_ev[1], v_ev[2], v_ev[3], null, null, null);
+        return v_skip;
+    end if;
+
+    ------------------------------------------------------------------
+    -- columns and row values (one catalog query, one pass per row)
+    ------------------------------------------------------------------
+    select array_agg(a.attname::text order by a.attnum),
+           array_agg(a.atttypid order by a.attnum),
+           array_agg(a.attcollation order by a.attnum)
+      into v_names, v_types, v_colls
+      from pg_catalog.pg_attribute a
+     where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
+    v_ncols := coalesce(cardinality(v_names), 0);
+
+    if i_op <> 'DELETE' then
+        v_newvals := pgq._trg_row_fields(i_new::text);
+    end if;
+    if i_op <> 'INSERT' then
+        v_oldvals := pgq._trg_row_fields(i_old::text);
+    end if;
+    if i_op = 'DELETE' then
+        v_vals := v_oldvals;
+        v_row := i_old;
+    else
+        v_vals := v_newvals;
+        v_row := i_new;
+    end if;
+
+    -- List membership as in C (pgq_strlist_contains): a name matches where
+    -- it occurs bounded by start/end, blanks or commas.  For names without
+    -- blanks/commas that is plain membership in the split token list.
+    if v_ignore is not null then
+        v_ign_set := regexp_split_to_array(v_ignore, '[\s,]+');
+    end if;
+    v_pk_set := regexp_split_to_array(coalesce(v_pkey, ''), '[\s,]+');
+
+    v_is_pk := array_fill(false, array[v_ncols]);
+    v_is_skip := array_fill(false, array[v_ncols]);
+    for i in 1 .. v_ncols loop
+        v_nm := v_names[i];
+        if starts_with(v_nm, '_pgq_ev_') then
+            v_is_skip[i] := true;
+            v_has_magic := true;
+        elsif v_nm ~ '[\s,]' then
+            v_nm := '(^|[\s,])' || regexp_replace(v_nm, '(\W)', '\\\1', 'g') || '($|[\s,])';
+            v_is_pk[i] := coalesce(v_pkey ~ v_nm, false);
+            v_is_skip[i] := coalesce(v_ignore ~ v_nm, false);
+        else
+            v_is_pk[i] := v_nm = any (v_pk_set);
+            v_is_skip[i] := v_nm = any (v_ign_set);
+        end if;
+    end loop;
+
+    ------------------------------------------------------------------
+    -- UPDATE: what changed?  Text forms first; a typed comparison only
+    -- for types where different text may still mean equal values.
+    ------------------------------------------------------------------
+    if i_op = 'UPDATE' then
+        v_changed := array_fill(false, array[v_ncols]);
+        v_check := '{}';
+        for i in 1 .. v_ncols loop
+            -- logutriga/jsontriga look only at pkeys unless ignore= is set
+            if i_kind <> 'S' and v_ignore is null and not v_is_pk[i] then
+                continue;
+            end if;
+            if v_oldvals[i] is distinct from v_newvals[i] then
+                v_changed[i] := true;
+                if v_oldvals[i] is not null and v_newvals[i] is not null
+                   and not (v_types[i] in (16, 17, 18, 20, 21, 23, 26, 1082, 1083,
+                                           1114, 1184, 1266, 2950)
+                            or (v_types[i] in (19, 25, 1042, 1043)
+                                and v_colls[i] in (0, 100, 950, 951)))
+                then
+                    v_check := v_check || i;
+                end if;
+            end if;
+        end loop;
+        if cardinality(v_check) > 0 then
+            v_eq := pgq._trg_typed_equal(i_relid,
+                        array(select v_names[c] from unnest(v_check) as c),
+                        i_old, i_new);
+            for i in 1 .. cardinality(v_check) loop
+                if v_eq[i] then
+                    v_changed[v_check[i]] := false;
+                end if;
+            end loop;
+        end if;
+        for i in 1 .. v_ncols loop
+            if v_changed[i] then
+                if v_is_pk[i] then
+                    raise exception using errcode = 'XX000',
+                        message = 'primary key update not allowed';
+                elsif v_is_skip[i] then
+                    v_any_skip_change := true;
+                else
+                    v_any_data_change := true;
+                end if;
+            end if;
+        end loop;
+        -- only ignored (or magic) columns changed: no event at all
+        if v_any_skip_change and not v_any_data_change then
+            return v_skip;
+        end if;
+    end if;
+
+    ------------------------------------------------------------------
+    -- ev_data (and the OLD-row backup in ev_extra2)
+    ------------------------------------------------------------------
+    if i_kind = 'L' then
+        v_ev[2] := pgq._trg_urlenc_row(v_names, v_vals, v_is_skip);
+        if v_backup and i_op = 'UPDATE' then
+            v_ev[4] := pgq._trg_urlenc_row(v_names, v_oldvals, v_is_skip);
+        end if;
+
+    elsif i_kind = 'J' then
+        -- date/timestamp(tz) need to_json()'s ISO form: take it from the row
+        if 1082 = any (v_types) or 1114 = any (v_types) or 1184 = any (v_types) then
+            v_json := row_to_json(v_row);
+        end if;
+        v_ev[2] := pgq._trg_json_row(v_names, v_types, v_vals, v_is_skip, v_json);
+        if v_backup and i_op = 'UPDATE' then
+            if v_json is not null then
+                v_json := row_to_json(i_old);
+            end if;
+            v_ev[4] := pgq._trg_json_row(v_names, v_types, v_oldvals, v_is_skip, v_json);
+        end if;
+
+    elsif i_op = 'INSERT' then
+        select '(' || coalesce(string_agg(quote_ident(c.nm), ',' order by c.n), '')
+               || ') values ('
+               || coalesce(string_agg(coalesce(quote_literal(c.val), 'null'), ',' order by c.n), '')
+               || ')'
+          into v_nm
+          from unnest(v_names, v_vals, v_is_skip) with ordinality as c(nm, val, skip, n)
+         where not c.skip;
+        v_ev[2] := v_nm;
+
+    else
+        -- where-clause from OLD key values, in table column order
+        v_parts := '{}';
+        for i in 1 .. v_ncols loop
+            if v_is_pk[i] then
+                if v_oldvals[i] is null then
+                    raise exception using errcode = 'XX000',
+                        message = 'logtriga: Unexpected NULL key value';
+                end if;
+                v_parts := v_parts || (quote_ident(v_names[i]) || '=' || quote_literal(v_oldvals[i]));
+            end if;
+        end loop;
+        if i_op = 'DELETE' then
+            v_ev[2] := array_to_string(v_parts, ' and ');
+        else
+            v_parts2 := '{}';
+            for i in 1 .. v_ncols loop
+                if v_changed[i] and not v_is_skip[i] then
+                    v_parts2 := v_parts2 || (quote_ident(v_names[i]) || '='
+                                             || coalesce(quote_literal(v_newvals[i]), 'NULL'));
+                end if;
+            end loop;
+            if cardinality(v_parts2) = 0 then
+                -- no-op update: repeat the first key so the SQL stays valid
+                v_parts2 := v_parts[1:1];
+            end if;
+            v_ev[2] := array_to_string(v_parts2, ',') || ' where '
+                       || array_to_string(v_parts, ' and ');
+            if v_backup then
+                v_ev[4] := pgq._trg_urlenc_row(v_names, v_oldvals, v_is_skip);
+            end if;
+        end if;
+    end if;
+
+    ------------------------------------------------------------------
+    -- magic columns, then ev_*= expressions, then when=
+    ------------------------------------------------------------------
+    if v_has_magic then
+        for i in 1 .. v_ncols loop
+            v_nm := v_names[i];
+            if starts_with(v_nm, '_pgq_ev_') then
+                v_slot := array_position(array['_pgq_ev_type', '_pgq_ev_data',
+                                                '_pgq_ev_extra1', '_pgq_ev_extra2',
+                                                '_pgq_ev_extra3', '_pgq_ev_extra4'], v_nm);
+                if v_slot is null then
+                    raise exception using errcode = 'XX000',
+                        message = 'Unknown magic column: ' || v_nm;
+                end if;
+                v_ev[v_slot] := v_vals[i];
+            end if;
+        end loop;
+    end if;
+
+    for v_slot in 1 .. 7 loop
+        if v_expr[v_slot] is not null then
+            v_r := pgq._trg_eval(v_expr[v_slot], v_row);
+            if v_slot < 7 then
+                v_ev[v_slot] := v_r.o_text;
+            elsif v_r.o_type <> 'boolean'::regtype then
+                raise exception using errcode = 'XX000',
+                    message = 'when= query result must be boolean, got=' || v_r.o_type;
+            elsif v_r.o_isnull then
+                raise exception using errcode = 'XX000',
+                    message = 'when= should not be NULL';
+            elsif v_r.o_text = 'f' then
+                return v_skip;
+            end if;
+        end if;
+    end loop;
+
+    perform pgq.insert_event(v_queue, v_ev[1], v_ev[2], v_ev[3], v_ev[4], v_ev[5], v_ev[6]);
+    return v_skip;
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- The trigger functions.
+--
+-- session_replication_role = 'local' turns them off entirely (before any
+-- argument checks), as in C.  An AFTER or statement-level trigger returns
+-- NULL; a BEFORE row trigger returns the row unless SKIP was given.
+-- ----------------------------------------------------------------------
+create or replace function pgq.logutriga()
+returns trigger
+language plpgsql
+as $fn$
+begin
+    if current_setting('session_replication_role') <> 'local'
+       and pgq._trg_fire('L', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
+    then
+        return null;
+    end if;
+    if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
+        return null;
+    elsif TG_OP = 'DELETE' then
+        return OLD;
+    end if;
+    return NEW;
+end;
+$fn$;
+
+create or replace function pgq.jsontriga()
+returns trigger
+language plpgsql
+as $fn$
+begin
+    if current_setting('session_replication_role') <> 'local'
+       and pgq._trg_fire('J', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
+    then
+        return null;
+    end if;
+    if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
+        return null;
+    elsif TG_OP = 'DELETE' then
+        return OLD;
+    end if;
+    return NEW;
+end;
+$fn$;
+
+create or replace function pgq.sqltriga()
+returns trigger
+language plpgsql
+as $fn$
+begin
+    if current_setting('session_replication_role') <> 'local'
+       and pgq._trg_fire('S', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
+    then
+        return null;
+    end if;
+    if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
+        return null;
+    elsif TG_OP = 'DELETE' then
+        return OLD;
+    end if;
+    return NEW;
+end;
+$fn$;
