@@ -93,7 +93,8 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
             PgServer s = PgTestConfig.startServer();
             servers.add(s);
             templateReady.add(false);
-            LOG.info("test server {} for {}: {}", i, context.getDisplayName(), s.describe());
+            LOG.info("test server {} for {}: {}; {}", i, context.getDisplayName(), s.describe(),
+                    PgTestConfig.skytoolsSchema() ? "Skytools PgQ" : "our PgQ");
         }
     }
 
