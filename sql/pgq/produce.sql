@@ -142,7 +142,7 @@ $fn$, i_signature, i_options, i_cases, i_dynamic_args, i_result)
 $gen$;
 
 -- Create the generated functions now: the ones below and grants.sql refer to them.
-select pgq._regen_insert();
+do $$ begin perform pgq._regen_insert(); end $$;
 
 -- The 3-argument form: no extra fields.
 create or replace function pgq.insert_event(queue_name text, ev_type text, ev_data text)

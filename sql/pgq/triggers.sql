@@ -20,41 +20,116 @@
 
 
 -- ----------------------------------------------------------------------
--- pgq._trg_urlencode_full(text)
+-- Urlencoding (form style, as C pgq_urlencode): [0-9A-Za-z_.-] are kept,
+-- space becomes '+', every other byte of the value in the database
+-- encoding becomes %xx with lower-case hex.
 --
---   Form-style urlencoding of arbitrary text: [0-9A-Za-z_.-] kept,
---   space -> '+', every other byte -> %xx (lower-case hex) of the value
---   in the database encoding.  Works on runs of characters, so plain
---   words cost one regexp match.
+-- Regexp-per-run encoders are slow in PL/pgSQL, so the work is split:
+--   _trg_urlenc_ascii  fixed chain of replace() for the 30 printable
+--                      ASCII specials; a plain expression, inlinable
+--   _trg_urlenc_rest   whatever is left (control and non-ASCII
+--                      characters), one replace() per distinct character
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_urlencode_full(i_str text)
+create or replace function pgq._trg_urlenc_ascii(i_str text)
 returns text
-language sql immutable strict
+language sql immutable
 as $fn$
-    select coalesce(string_agg(
-               coalesce(run.m[1],
-                        replace(regexp_replace(
-                                    encode(convert_to(run.m[2], pg_catalog.getdatabaseencoding()), 'hex'),
-                                    '([0-9a-f]{2})', '%\1', 'g'),
-                                '%20', '+')),
-               '' order by run.n), '')
-      from regexp_matches(i_str, '([-_.0-9A-Za-z]+)|([^-_.0-9A-Za-z]+)', 'g')
-           with ordinality as run(m, n);
+    -- '%' goes first because every encoding adds one, ' ' last because
+    -- the '+' it becomes must not be encoded again
+    select replace(replace(replace(replace(replace(replace(replace(replace(
+           replace(replace(replace(replace(replace(replace(replace(replace(
+           replace(replace(replace(replace(replace(replace(replace(replace(
+           replace(replace(replace(replace(replace(replace(
+               i_str, '%', '%25'),
+               '!', '%21'), '"', '%22'), '#', '%23'), '$', '%24'), '&', '%26'),
+               '''', '%27'), '(', '%28'), ')', '%29'), '*', '%2a'), '+', '%2b'),
+               ',', '%2c'), '/', '%2f'), ':', '%3a'), ';', '%3b'), '<', '%3c'),
+               '=', '%3d'), '>', '%3e'), '?', '%3f'), '@', '%40'), '[', '%5b'),
+               '\', '%5c'), ']', '%5d'), '^', '%5e'), '`', '%60'), '{', '%7b'),
+               '|', '%7c'), '}', '%7d'), '~', '%7e'),
+               ' ', '+');
+$fn$;
+
+create or replace function pgq._trg_urlenc_rest(i_str text, i_keep text)
+returns text
+language plpgsql immutable strict
+as $fn$
+declare
+    v_res  text := i_str;
+    v_todo text;
+    v_ch   text;
+begin
+    -- characters not yet encoded, except those the caller wants kept
+    v_todo := translate(i_str, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+'
+                               || i_keep, '');
+    while v_todo <> '' loop
+        v_ch := left(v_todo, 1);
+        v_todo := replace(v_todo, v_ch, '');
+        v_res := replace(v_res, v_ch,
+                         regexp_replace(encode(convert_to(v_ch, pg_catalog.getdatabaseencoding()), 'hex'),
+                                        '([0-9a-f]{2})', '%\1', 'g'));
+    end loop;
+    return v_res;
+end;
+$fn$;
+
+-- urlencode one value
+create or replace function pgq._trg_urlencode(i_str text)
+returns text
+language plpgsql immutable strict
+as $fn$
+declare
+    v_res text := pgq._trg_urlenc_ascii(i_str);
+begin
+    if translate(v_res, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+', '') <> '' then
+        v_res := pgq._trg_urlenc_rest(v_res, '');
+    end if;
+    return v_res;
+end;
 $fn$;
 
 
 -- ----------------------------------------------------------------------
--- pgq._trg_urlencode(text)
+-- pgq._trg_urlenc_row(names, values, skip)
 --
---   Cheap front for the above: identifiers and numbers need no work.
---   Kept as a single non-strict expression so the planner can inline it.
+--   col=val&col2=val2 for the columns not flagged in skip; a NULL value
+--   is the bare column name.  The whole row is encoded in one go, with
+--   chr(1)/chr(2) standing in for '&'/'=' (switched back at the end);
+--   only if names or data hold those characters is it done per value.
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_urlencode(i_str text)
+create or replace function pgq._trg_urlenc_row(
+    i_names text[], i_vals text[], i_skip boolean[])
 returns text
-language sql immutable
+language plpgsql immutable
 as $fn$
-    select case when i_str ~ '^[-_.0-9A-Za-z]*$' then i_str
-                else pgq._trg_urlencode_full(i_str) end;
+declare
+    v_res text;
+begin
+    select string_agg(c.nm || coalesce(chr(2) || c.val, ''), chr(1) order by c.n)
+      into v_res
+      from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
+     where not c.skip;
+    if v_res is null then
+        return '';
+    end if;
+    if strpos(array_to_string(i_names, '') || array_to_string(i_vals, ''), chr(1)) > 0
+       or strpos(array_to_string(i_names, '') || array_to_string(i_vals, ''), chr(2)) > 0
+    then
+        -- separators collide with the data: slow but safe
+        select string_agg(pgq._trg_urlencode(c.nm) || coalesce('=' || pgq._trg_urlencode(c.val), ''),
+                          '&' order by c.n)
+          into v_res
+          from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
+         where not c.skip;
+        return v_res;
+    end if;
+    v_res := pgq._trg_urlenc_ascii(v_res);
+    if translate(v_res, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+'
+                        || chr(1) || chr(2), '') <> '' then
+        v_res := pgq._trg_urlenc_rest(v_res, chr(1) || chr(2));
+    end if;
+    return translate(v_res, chr(1) || chr(2), '&=');
+end;
 $fn$;
 
 
@@ -63,45 +138,64 @@ $fn$;
 --
 --   Splits the text form of a row value (record_out, i.e. "row::text")
 --   into one element per live column, in column order.  Each element is
---   exactly what the column type's output function produced (same as
---   SPI_getvalue in C), NULL for SQL NULL.
+--   exactly what the column type's output function produced (the same
+--   as SPI_getvalue in C), NULL for SQL NULL.
 --
---   record_out writes NULL as an empty field, the empty string as "",
---   and quotes any field containing specials, doubling " and \ inside.
+--   record_out writes NULL as an empty field and the empty string as "";
+--   it quotes any field holding specials, doubling " and \ inside.  So
+--   splitting at '"' gives stretches that alternate between unquoted
+--   (comma separated fields) and quoted (one field), except that an
+--   empty unquoted stretch between two quoted ones is an escaped quote.
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_row_fields(i_rowtext text)
 returns text[]
-language sql immutable strict
+language plpgsql immutable strict
 as $fn$
-    select array_agg(
-               case when f.m[1] = '' then null
-                    when left(f.m[1], 1) = '"'
-                      then regexp_replace(substr(f.m[1], 2, length(f.m[1]) - 2),
-                                          '(["\\])\1', '\1', 'g')
-                    else f.m[1] end
-               order by f.n)
-      from regexp_matches(substr(i_rowtext, 2, length(i_rowtext) - 2) || ',',
-                          '("(?:[^"]|"")*"|[^,"]*),', 'g')
-           with ordinality as f(m, n);
-$fn$;
-
-
--- ----------------------------------------------------------------------
--- pgq._trg_urlenc_row(names, values, skip)
---
---   col=val&col2=val2 for the columns not flagged in skip; a NULL value
---   is written as the bare column name.
--- ----------------------------------------------------------------------
-create or replace function pgq._trg_urlenc_row(
-    i_names text[], i_vals text[], i_skip boolean[])
-returns text
-language sql immutable
-as $fn$
-    select coalesce(string_agg(pgq._trg_urlencode(c.nm)
-                               || coalesce('=' || pgq._trg_urlencode(c.val), ''),
-                               '&' order by c.n), '')
-      from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
-     where not c.skip;
+declare
+    v_body  text := substr(i_rowtext, 2, length(i_rowtext) - 2);
+    v_parts text[];
+    v_last  int4;
+    v_res   text[] := '{}';
+    v_seg   text;
+    i       int4 := 1;
+begin
+    if strpos(v_body, '"') = 0 then
+        if v_body = '' then
+            return '{NULL}';
+        end if;
+        return string_to_array(v_body, ',', '');
+    end if;
+    v_parts := string_to_array(v_body, '"');
+    v_last := cardinality(v_parts);
+    loop
+        -- unquoted stretch; drop the commas next to the quoted fields
+        v_seg := v_parts[i];
+        if (i = 1 or i = v_last) and v_seg <> '' or length(v_seg) > 1 then
+            if i > 1 then
+                v_seg := substr(v_seg, 2);
+            end if;
+            if i < v_last then
+                v_seg := left(v_seg, -1);
+            end if;
+            if v_seg = '' then
+                v_res := v_res || null::text;
+            else
+                v_res := v_res || string_to_array(v_seg, ',', '');
+            end if;
+        end if;
+        exit when i = v_last;
+        -- quoted field, possibly in several pieces joined by "" escapes
+        i := i + 1;
+        v_seg := v_parts[i];
+        while i + 2 <= v_last and v_parts[i + 1] = '' loop
+            v_seg := v_seg || '"' || v_parts[i + 2];
+            i := i + 2;
+        end loop;
+        v_res := v_res || replace(v_seg, '\\', '\');
+        i := i + 1;
+    end loop;
+    return v_res;
+end;
 $fn$;
 
 
@@ -129,27 +223,6 @@ as $fn$
                ',' order by c.n), '') || '}'
       from unnest(i_names, i_types, i_vals, i_skip) with ordinality as c(nm, typ, val, skip, n)
      where not c.skip;
-$fn$;
-
-
--- ----------------------------------------------------------------------
--- pgq._trg_pkey_columns(oid)
---
---   Key columns of the table's PRIMARY KEY, in index order, by their
---   current table column names.  Empty array when there is no pkey.
--- ----------------------------------------------------------------------
-create or replace function pgq._trg_pkey_columns(i_relid oid)
-returns text[]
-language sql stable strict
-as $fn$
-    select coalesce(array_agg(att.attname::text order by k.pos), '{}')
-      from pg_catalog.pg_index ix
-           cross join lateral unnest(ix.indkey::int2[]) with ordinality as k(attnum, pos)
-           join pg_catalog.pg_attribute att
-             on att.attrelid = ix.indrelid and att.attnum = k.attnum
-     where ix.indrelid = i_relid
-       and ix.indisprimary
-       and k.pos <= ix.indnkeyatts;
 $fn$;
 
 
@@ -253,6 +326,7 @@ declare
     v_ignore   text;            -- raw ignore= value, NULL if not given
     v_pkey     text;            -- raw pkey= value, then the effective list
     v_pk_names text[];          -- default pkey columns (catalog)
+    v_want_pk  boolean;
     v_ign_set  text[] := '{}';
     v_pk_set   text[];
     -- override expressions: type, data, extra1..4, when
@@ -351,14 +425,35 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- primary key: only looked up when something will use it
+    -- catalog, one query: the live columns (not for TRUNCATE) and, when
+    -- something will use it and pkey= was not given, the primary key
+    -- columns in index order, by their current names
     ------------------------------------------------------------------
-    if v_pkey is null
-       and not (i_kind = 'S' and i_op in ('INSERT', 'TRUNCATE'))
-       and not (i_kind = 'L' and i_op = 'TRUNCATE')
-    then
-        v_pk_names := pgq._trg_pkey_columns(i_relid);
-        v_pkey := array_to_string(v_pk_names, ',');
+    v_want_pk := v_pkey is null
+                 and not (i_kind = 'S' and i_op in ('INSERT', 'TRUNCATE'))
+                 and not (i_kind = 'L' and i_op = 'TRUNCATE');
+    if i_op <> 'TRUNCATE' or v_want_pk then
+        select c.names, c.types, c.colls, k.pk
+          into v_names, v_types, v_colls, v_pk_names
+          from (select array_agg(a.attname::text order by a.attnum) as names,
+                       array_agg(a.atttypid order by a.attnum) as types,
+                       array_agg(a.attcollation order by a.attnum) as colls
+                  from pg_catalog.pg_attribute a
+                 where i_op <> 'TRUNCATE'
+                   and a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped) as c,
+               (select coalesce(array_agg(a.attname::text order by ik.pos), '{}') as pk
+                  from pg_catalog.pg_index ix
+                       cross join lateral unnest(ix.indkey::int2[]) with ordinality as ik(attnum, pos)
+                       join pg_catalog.pg_attribute a
+                         on a.attrelid = ix.indrelid and a.attnum = ik.attnum
+                 where v_want_pk
+                   and ix.indrelid = i_relid and ix.indisprimary
+                   and ik.pos <= ix.indnkeyatts) as k;
+        if v_want_pk then
+            v_pkey := array_to_string(v_pk_names, ',');
+        else
+            v_pk_names := null;
+        end if;
     end if;
     if i_op in ('UPDATE', 'DELETE') and coalesce(v_pkey, '') = '' then
         raise exception using errcode = 'XX000',
@@ -405,21 +500,14 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- columns and row values (one catalog query, one pass per row)
+    -- row values: one text pass per row image
     ------------------------------------------------------------------
-    select array_agg(a.attname::text order by a.attnum),
-           array_agg(a.atttypid order by a.attnum),
-           array_agg(a.attcollation order by a.attnum)
-      into v_names, v_types, v_colls
-      from pg_catalog.pg_attribute a
-     where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
     v_ncols := coalesce(cardinality(v_names), 0);
-
     if i_op <> 'DELETE' then
-        v_newvals := pgq._trg_row_fields(i_new::text);
+        v_newvals := (pgq._trg_row_fields(i_new::text))[1:v_ncols];
     end if;
     if i_op <> 'INSERT' then
-        v_oldvals := pgq._trg_row_fields(i_old::text);
+        v_oldvals := (pgq._trg_row_fields(i_old::text))[1:v_ncols];
     end if;
     if i_op = 'DELETE' then
         v_vals := v_oldvals;
