@@ -215,13 +215,18 @@ create or replace function pgq.next_batch_info(i_queue_name text, i_consumer_nam
     out batch_id int8, out cur_tick_id int8, out prev_tick_id int8,
     out cur_tick_time timestamptz, out prev_tick_time timestamptz,
     out cur_tick_event_seq int8, out prev_tick_event_seq int8)
-language sql as $$
-    select * from pgq.next_batch_custom($1, $2, null, null, null)
+language plpgsql as $$
+begin
+    select * into batch_id, cur_tick_id, prev_tick_id, cur_tick_time, prev_tick_time, cur_tick_event_seq, prev_tick_event_seq
+      from pgq.next_batch_custom(i_queue_name, i_consumer_name, null, null, null);
+end;
 $$;
 
 create or replace function pgq.next_batch(i_queue_name text, i_consumer_name text)
-returns int8 language sql as $$
-    select batch_id from pgq.next_batch_custom($1, $2, null, null, null)
+returns int8 language plpgsql as $$
+begin
+    return (pgq.next_batch_custom(i_queue_name, i_consumer_name, null, null, null)).batch_id;
+end;
 $$;
 
 -- The one or two data tables a batch can have rows in (see rotation in maint.sql):
@@ -365,8 +370,10 @@ create or replace function pgq.get_batch_cursor(i_batch_id bigint, i_cursor_name
     out ev_id bigint, out ev_time timestamptz, out ev_txid bigint, out ev_retry int4,
     out ev_type text, out ev_data text, out ev_extra1 text, out ev_extra2 text,
     out ev_extra3 text, out ev_extra4 text)
-returns setof record language sql strict as $$
-    select * from pgq.get_batch_cursor($1, $2, $3, null)
+returns setof record language plpgsql strict as $$
+begin
+    return query select * from pgq.get_batch_cursor(i_batch_id, i_cursor_name, i_quick_limit, null);
+end;
 $$;
 
 -- Put one event of the batch into the retry queue, owned by this subscription.

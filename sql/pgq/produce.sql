@@ -53,8 +53,8 @@ begin
 end;
 $$;
 
--- Writes pgq.insert_event(7 args) and pgq.insert_event_raw with one static INSERT per
--- queue table. The two differ only in where the event fields come from.
+-- Writes pgq.insert_event (3 and 7 args) and pgq.insert_event_raw with one static INSERT
+-- per queue table. They differ only in where the event fields come from.
 create or replace function pgq._regen_insert()
 returns void language plpgsql as $gen$
 declare
@@ -62,8 +62,12 @@ declare
     v_ins_values text := 'v_id, now(), null, null, $2, $3, $4, $5, $6, $7';
     v_raw_dyn    text := '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11';
     v_ins_dyn    text := '$1, null, null, null, null, $2, $3, $4, $5, $6, $7';
+    v_ins3_values text := 'v_id, now(), null, null, $2, $3, null, null, null, null';
+    v_ins3_dyn   text := '$1, null, null, null, null, $2, $3, null, null, null, null';
     v_cases_raw  text := '';
     v_cases_ins  text := '';
+    v_cases_ins3 text := '';
+    v_tables_ins3 text;
     q record;
     i int4;
     v_tables_raw text;
@@ -73,21 +77,26 @@ begin
     for q in select queue_id, queue_data_pfx, queue_event_seq, queue_ntables from pgq.queue order by queue_id loop
         v_tables_raw := '';
         v_tables_ins := '';
+        v_tables_ins3 := '';
         for i in 0 .. q.queue_ntables - 1 loop
             v_ins := 'insert into ' || pgq.quote_fqname(q.queue_data_pfx || '_' || i)
                   || ' (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) values (';
             v_tables_raw := v_tables_raw || format(E'\n            when %s then %s%s);', i, v_ins, v_raw_values);
             v_tables_ins := v_tables_ins || format(E'\n            when %s then %s%s);', i, v_ins, v_ins_values);
+            v_tables_ins3 := v_tables_ins3 || format(E'\n            when %s then %s%s);', i, v_ins, v_ins3_values);
         end loop;
         v_cases_raw := v_cases_raw || format(E'\n    when %s then\n        v_id := nextval(%L::regclass);\n        case v_table%s\n        end case;',
                                              q.queue_id, pgq.quote_fqname(q.queue_event_seq), v_tables_raw);
         v_cases_ins := v_cases_ins || format(E'\n    when %s then\n        v_id := nextval(%L::regclass);\n        case v_table%s\n        end case;',
                                              q.queue_id, pgq.quote_fqname(q.queue_event_seq), v_tables_ins);
+        v_cases_ins3 := v_cases_ins3 || format(E'\n    when %s then\n        v_id := nextval(%L::regclass);\n        case v_table%s\n        end case;',
+                                              q.queue_id, pgq.quote_fqname(q.queue_event_seq), v_tables_ins3);
     end loop;
     if v_cases_raw = '' then
         -- CASE needs one branch; queue ids start at 1
         v_cases_raw := E'\n    when 0 then null;';
         v_cases_ins := v_cases_raw;
+        v_cases_ins3 := v_cases_raw;
     end if;
 
     execute pgq._insert_function_sql(
@@ -98,6 +107,10 @@ begin
         'pgq.insert_event(queue_name text, ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, '
         || 'ev_extra3 text, ev_extra4 text)',
         ' security definer', v_cases_ins, v_ins_dyn, 'v_id');
+    -- the 3-argument form gets its own body: a wrapper call would cost as much again
+    execute pgq._insert_function_sql(
+        'pgq.insert_event(queue_name text, ev_type text, ev_data text)',
+        ' security definer', v_cases_ins3, v_ins3_dyn, 'v_id');
 end;
 $gen$;
 
@@ -143,12 +156,6 @@ $gen$;
 
 -- Create the generated functions now: the ones below and grants.sql refer to them.
 do $$ begin perform pgq._regen_insert(); end $$;
-
--- The 3-argument form: no extra fields.
-create or replace function pgq.insert_event(queue_name text, ev_type text, ev_data text)
-returns bigint language sql as $$
-    select pgq.insert_event($1, $2, $3, null, null, null, null)
-$$;
 
 -- Name of the table events go to right now, for bulk COPY into the queue. Valid
 -- only in the current transaction: rotation moves writers to the next table.

@@ -60,8 +60,11 @@ declare
     v_ch   text;
 begin
     -- characters not yet encoded, except those the caller wants kept
-    v_todo := translate(i_str, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+'
-                               || i_keep, '');
+    -- (translate() is slow with a long character list: use a regexp)
+    v_todo := regexp_replace(i_str, '[-_.0-9A-Za-z%+]+', '', 'g');
+    if i_keep <> '' then
+        v_todo := translate(v_todo, i_keep, '');
+    end if;
     while v_todo <> '' loop
         v_ch := left(v_todo, 1);
         v_todo := replace(v_todo, v_ch, '');
@@ -81,7 +84,7 @@ as $fn$
 declare
     v_res text := pgq._trg_urlenc_ascii(i_str);
 begin
-    if translate(v_res, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+', '') <> '' then
+    if v_res ~ '[^-_.0-9A-Za-z%+]' then
         v_res := pgq._trg_urlenc_rest(v_res, '');
     end if;
     return v_res;
@@ -112,9 +115,7 @@ begin
     if v_res is null then
         return '';
     end if;
-    if strpos(array_to_string(i_names, '') || array_to_string(i_vals, ''), chr(1)) > 0
-       or strpos(array_to_string(i_names, '') || array_to_string(i_vals, ''), chr(2)) > 0
-    then
+    if array_to_string(i_names || i_vals, '') ~ '[\x01\x02]' then
         -- separators collide with the data: slow but safe
         select string_agg(pgq._trg_urlencode(c.nm) || coalesce('=' || pgq._trg_urlencode(c.val), ''),
                           '&' order by c.n)
@@ -124,8 +125,7 @@ begin
         return v_res;
     end if;
     v_res := pgq._trg_urlenc_ascii(v_res);
-    if translate(v_res, '-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%+'
-                        || chr(1) || chr(2), '') <> '' then
+    if v_res ~ '[^-_.0-9A-Za-z%+\x01\x02]' then
         v_res := pgq._trg_urlenc_rest(v_res, chr(1) || chr(2));
     end if;
     return translate(v_res, chr(1) || chr(2), '&=');
