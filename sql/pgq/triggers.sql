@@ -12,7 +12,19 @@
 -- The three entry points are thin: all work is done by pgq._trg_fire(),
 -- which gets the trigger context as plain arguments.  Behaviour follows
 -- the C implementation of Skytools 3.5 (pgq_triggers.so), which is what
--- existing installations and londiste run on.
+-- existing installations and londiste run on.  Known, deliberate
+-- differences from C:
+--   * the default pkey uses the table's current column names and only
+--     the key columns of the PRIMARY KEY index (C uses the index's own
+--     attribute names, stale after RENAME COLUMN, and also counts
+--     INCLUDE columns as pkey);
+--   * a changed pkey column is always refused (C can miss it when
+--     ignore= is set and a non-ignored column before it changed too).
+--
+-- Speed: these run once per changed row.  Each call makes one catalog
+-- query (columns + pkey) and reads each row image once through its
+-- text form; encoding uses string functions in PL/pgSQL loops, which
+-- measured much faster than set-returning SQL per value.
 --
 -- Every object here is created with CREATE OR REPLACE, so the file can be
 -- applied again to upgrade an installed schema in place.
@@ -76,7 +88,9 @@ begin
 end;
 $fn$;
 
--- urlencode one value
+-- ----------------------------------------------------------------------
+-- pgq._trg_urlencode(text): urlencode one value
+-- ----------------------------------------------------------------------
 create or replace function pgq._trg_urlencode(i_str text)
 returns text
 language plpgsql immutable strict
@@ -96,8 +110,8 @@ $fn$;
 -- pgq._trg_urlenc_row(names, values, skip)
 --
 --   col=val&col2=val2 for the columns not flagged in skip; a NULL value
---   is the bare column name.  The whole row is encoded in one go, with
---   chr(1)/chr(2) standing in for '&'/'=' (switched back at the end);
+--   is the bare column name.  The row is encoded as one string, with
+--   chr(1)/chr(2) standing in for '&'/'=' and switched back at the end;
 --   only if names or data hold those characters is it done per value.
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_urlenc_row(
@@ -106,29 +120,84 @@ returns text
 language plpgsql immutable
 as $fn$
 declare
-    v_res text;
+    v_raw  text := '';
+    v_seps int4 := 0;
+    v_res  text;
+    i      int4;
 begin
-    select string_agg(c.nm || coalesce(chr(2) || c.val, ''), chr(1) order by c.n)
-      into v_res
-      from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
-     where not c.skip;
-    if v_res is null then
+    for i in 1 .. coalesce(cardinality(i_names), 0) loop
+        if not i_skip[i] then
+            if i_vals[i] is null then
+                v_raw := v_raw || chr(1) || i_names[i];
+                v_seps := v_seps + 1;
+            else
+                v_raw := v_raw || chr(1) || i_names[i] || chr(2) || i_vals[i];
+                v_seps := v_seps + 2;
+            end if;
+        end if;
+    end loop;
+    if v_seps = 0 then
         return '';
     end if;
-    if array_to_string(i_names || i_vals, '') ~ '[\x01\x02]' then
-        -- separators collide with the data: slow but safe
-        select string_agg(pgq._trg_urlencode(c.nm) || coalesce('=' || pgq._trg_urlencode(c.val), ''),
-                          '&' order by c.n)
-          into v_res
-          from unnest(i_names, i_vals, i_skip) with ordinality as c(nm, val, skip, n)
-         where not c.skip;
+
+    if length(v_raw) - length(translate(v_raw, chr(1) || chr(2), '')) <> v_seps then
+        -- the stand-ins occur in the data: encode value by value
+        v_res := null;
+        for i in 1 .. cardinality(i_names) loop
+            if not i_skip[i] then
+                v_res := coalesce(v_res || '&', '') || pgq._trg_urlencode(i_names[i])
+                         || coalesce('=' || pgq._trg_urlencode(i_vals[i]), '');
+            end if;
+        end loop;
         return v_res;
     end if;
-    v_res := pgq._trg_urlenc_ascii(v_res);
+
+    v_res := pgq._trg_urlenc_ascii(substr(v_raw, 2));
     if v_res ~ '[^-_.0-9A-Za-z%+\x01\x02]' then
         v_res := pgq._trg_urlenc_rest(v_res, chr(1) || chr(2));
     end if;
     return translate(v_res, chr(1) || chr(2), '&=');
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_json_row(names, types, values, skip, row_json)
+--
+--   JSON object of the columns not flagged in skip.  int2/int4/int8 and
+--   bool are native JSON, date/timestamp/timestamptz are to_json()'s ISO
+--   strings (taken from row_json, which the caller builds only when the
+--   table has such columns), all other types are JSON strings of their
+--   text form.  Decided by exact type oid, as C does: domains are strings.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_json_row(
+    i_names text[], i_types oid[], i_vals text[], i_skip boolean[], i_row json)
+returns text
+language plpgsql immutable
+as $fn$
+declare
+    v_res text;
+    v_val text;
+    i     int4;
+begin
+    for i in 1 .. coalesce(cardinality(i_names), 0) loop
+        if not i_skip[i] then
+            v_val := i_vals[i];
+            if v_val is null then
+                v_val := 'null';
+            elsif i_types[i] in (20, 21, 23) then          -- int8, int2, int4
+                null;
+            elsif i_types[i] = 16 then                     -- bool
+                v_val := case v_val when 't' then 'true' else 'false' end;
+            elsif i_types[i] in (1082, 1114, 1184) then    -- date, timestamp(tz)
+                v_val := (i_row -> i_names[i])::text;
+            else
+                v_val := to_json(v_val)::text;
+            end if;
+            v_res := coalesce(v_res || ',', '') || to_json(i_names[i])::text || ':' || v_val;
+        end if;
+    end loop;
+    return '{' || coalesce(v_res, '') || '}';
 end;
 $fn$;
 
@@ -199,32 +268,6 @@ end;
 $fn$;
 
 
--- ----------------------------------------------------------------------
--- pgq._trg_json_row(names, types, values, skip, row_json)
---
---   JSON object of the columns not flagged in skip.  int2/int4/int8 and
---   bool are native JSON, date/timestamp/timestamptz are to_json()'s ISO
---   strings (taken from row_json, which the caller builds only when the
---   table has such columns), all other types are JSON strings of their
---   text form.  The decision is by exact type oid: domains are strings.
--- ----------------------------------------------------------------------
-create or replace function pgq._trg_json_row(
-    i_names text[], i_types oid[], i_vals text[], i_skip boolean[], i_row json)
-returns text
-language sql immutable
-as $fn$
-    select '{' || coalesce(string_agg(
-               to_json(c.nm)::text || ':' ||
-               case when c.val is null then 'null'
-                    when c.typ in (20, 21, 23) then c.val
-                    when c.typ = 16 then case c.val when 't' then 'true' else 'false' end
-                    when c.typ in (1082, 1114, 1184) then (i_row -> c.nm)::text
-                    else to_json(c.val)::text end,
-               ',' order by c.n), '') || '}'
-      from unnest(i_names, i_types, i_vals, i_skip) with ordinality as c(nm, typ, val, skip, n)
-     where not c.skip;
-$fn$;
-
 
 -- ----------------------------------------------------------------------
 -- pgq._trg_typed_equal(oid, text[], record, record)
@@ -275,6 +318,7 @@ end;
 $fn$;
 
 
+
 -- ----------------------------------------------------------------------
 -- pgq._trg_eval(text, record)
 --
@@ -299,13 +343,14 @@ end;
 $fn$;
 
 
+
 -- ----------------------------------------------------------------------
 -- pgq._trg_fire(...)
 --
 --   Shared body of the three triggers.  i_kind is 'L' (logutriga),
 --   'J' (jsontriga) or 'S' (sqltriga).  Inserts the event (or not) and
 --   returns true when a BEFORE trigger must suppress the row (SKIP).
---   Errors are raised with SQLSTATE XX000, like elog(ERROR) in C.
+--   Errors use SQLSTATE XX000 and the texts of C's elog(ERROR).
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_fire(
     i_kind "char", i_op text, i_when text, i_level text, i_relid oid,
@@ -316,47 +361,52 @@ as $fn$
 declare
     v_fqname   text := i_schema || '.' || i_table;
     v_nargs    int4 := coalesce(cardinality(i_args), 0);
-    v_base     int4;
+    v_argno    int4;
     v_arg      text;
     v_key      text;
+    v_slot     int4;
+    -- trigger arguments
     v_queue    text;
     v_skip     boolean := false;
     v_backup   boolean := false;
     v_deny     boolean := false;
     v_ignore   text;            -- raw ignore= value, NULL if not given
-    v_pkey     text;            -- raw pkey= value, then the effective list
-    v_pk_names text[];          -- default pkey columns (catalog)
+    v_pkey     text;            -- raw pkey= value, later the effective list
+    v_expr     text[] := '{NULL,NULL,NULL,NULL,NULL,NULL,NULL}';  -- type,data,extra1..4,when
+    v_has_expr boolean := false;
+    -- catalog
     v_want_pk  boolean;
-    v_ign_set  text[] := '{}';
-    v_pk_set   text[];
-    -- override expressions: type, data, extra1..4, when
-    v_expr     text[] := '{NULL,NULL,NULL,NULL,NULL,NULL,NULL}';
-    v_slot     int4;
-    -- event fields: type, data, extra1..4
-    v_ev       text[] := '{NULL,NULL,NULL,NULL,NULL,NULL}';
-    -- per-column data
     v_names    text[];
     v_types    oid[];
     v_colls    oid[];
+    v_attnums  int2[];
+    v_keynums  int2[];
+    v_pk_names text[];
     v_ncols    int4;
-    v_vals     text[];          -- values of the row the event describes
-    v_oldvals  text[];
+    -- per column
     v_newvals  text[];
+    v_oldvals  text[];
+    v_vals     text[];          -- the row image the event describes
     v_is_pk    boolean[];
     v_is_skip  boolean[];
     v_has_magic boolean := false;
     v_changed  boolean[];
-    v_check    int4[];          -- columns needing a typed comparison
-    v_eq       boolean[];
-    v_any_data_change boolean := false;
-    v_any_skip_change boolean := false;
-    v_parts    text[];
-    v_parts2   text[];
-    v_json     json;
-    v_row      record;
-    v_r        record;
-    i          int4;
+    v_recheck  int4[];
+    v_equal    boolean[];
+    v_data_changed boolean := false;
+    v_skip_changed boolean := false;
+    v_ign_set  text[];
+    v_pk_set   text[];
+    v_pat      text;
     v_nm       text;
+    v_num      int2;
+    v_sql1     text;
+    v_sql2     text;
+    v_json     json;
+    v_res      record;
+    i          int4;
+    -- event fields: type, data, extra1..4
+    v_ev       text[] := '{NULL,NULL,NULL,NULL,NULL,NULL}';
 begin
     ------------------------------------------------------------------
     -- calling convention
@@ -376,12 +426,12 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- arguments
+    -- arguments (TG_ARGV is 0-based)
     ------------------------------------------------------------------
-    v_base := array_lower(i_args, 1);
-    v_queue := i_args[v_base];
-    for i in v_base + 1 .. v_base + v_nargs - 1 loop
-        v_arg := i_args[i];
+    v_argno := array_lower(i_args, 1);
+    v_queue := i_args[v_argno];
+    for v_argno in v_argno + 1 .. v_argno + v_nargs - 1 loop
+        v_arg := i_args[v_argno];
         if v_arg = 'SKIP' then
             v_skip := true;
         elsif v_arg = 'backup' then
@@ -402,11 +452,12 @@ begin
                 raise exception using errcode = 'XX000',
                     message = 'Custom expressions do not make sense for truncater trigger';
             end if;
-            v_slot := array_position(array['ev_type', 'ev_data', 'ev_extra1', 'ev_extra2',
-                                           'ev_extra3', 'ev_extra4', 'when'], v_key);
-            -- a repeated field keeps its first expression (as C does)
+            v_slot := array_position('{ev_type,ev_data,ev_extra1,ev_extra2,ev_extra3,ev_extra4,when}'::text[],
+                                     v_key);
+            -- a repeated field keeps its first expression, as in C
             if v_expr[v_slot] is null then
                 v_expr[v_slot] := substr(v_arg, length(v_key) + 2);
+                v_has_expr := true;
             end if;
         end if;
     end loop;
@@ -425,41 +476,39 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- catalog, one query: the live columns (not for TRUNCATE) and, when
-    -- something will use it and pkey= was not given, the primary key
-    -- columns in index order, by their current names
+    -- catalog, one query: the live columns and, when something will use
+    -- it and pkey= was not given, the key columns of the PRIMARY KEY
     ------------------------------------------------------------------
     v_want_pk := v_pkey is null
                  and not (i_kind = 'S' and i_op in ('INSERT', 'TRUNCATE'))
                  and not (i_kind = 'L' and i_op = 'TRUNCATE');
     if i_op <> 'TRUNCATE' or v_want_pk then
-        select c.names, c.types, c.colls, k.pk
-          into v_names, v_types, v_colls, v_pk_names
-          from (select array_agg(a.attname::text order by a.attnum) as names,
-                       array_agg(a.atttypid order by a.attnum) as types,
-                       array_agg(a.attcollation order by a.attnum) as colls
-                  from pg_catalog.pg_attribute a
-                 where i_op <> 'TRUNCATE'
-                   and a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped) as c,
-               (select coalesce(array_agg(a.attname::text order by ik.pos), '{}') as pk
+        select array_agg(a.attname::text order by a.attnum),
+               array_agg(a.atttypid order by a.attnum),
+               array_agg(a.attcollation order by a.attnum),
+               array_agg(a.attnum order by a.attnum),
+               (select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1]
                   from pg_catalog.pg_index ix
-                       cross join lateral unnest(ix.indkey::int2[]) with ordinality as ik(attnum, pos)
-                       join pg_catalog.pg_attribute a
-                         on a.attrelid = ix.indrelid and a.attnum = ik.attnum
-                 where v_want_pk
-                   and ix.indrelid = i_relid and ix.indisprimary
-                   and ik.pos <= ix.indnkeyatts) as k;
+                 where v_want_pk and ix.indrelid = i_relid and ix.indisprimary)
+          into v_names, v_types, v_colls, v_attnums, v_keynums
+          from pg_catalog.pg_attribute a
+         where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
         if v_want_pk then
+            v_pk_names := '{}';
+            if v_keynums is not null then
+                foreach v_num in array v_keynums loop
+                    v_pk_names := v_pk_names || v_names[array_position(v_attnums, v_num)];
+                end loop;
+            end if;
             v_pkey := array_to_string(v_pk_names, ',');
-        else
-            v_pk_names := null;
         end if;
     end if;
+    v_ncols := coalesce(cardinality(v_names), 0);
+
     if i_op in ('UPDATE', 'DELETE') and coalesce(v_pkey, '') = '' then
         raise exception using errcode = 'XX000',
             message = 'Update/Delete on table without pkey';
     end if;
-
     if v_skip and i_when = 'AFTER' then
         raise exception using errcode = 'XX000',
             message = 'SKIP does not work in AFTER trigger.';
@@ -471,19 +520,19 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- event type
+    -- ev_type, ev_extra1; TRUNCATE is complete after this
     ------------------------------------------------------------------
     if i_kind = 'J' then
         if v_pk_names is null then
-            -- a custom pkey= list is split on commas only, like C does
+            -- a pkey= list is split at commas only, blanks kept, as in C
             v_pk_names := regexp_split_to_array(v_pkey, ',');
         end if;
-        v_ev[1] := '{"op":' || to_json(i_op)::text
-                   || ',"table":[' || to_json(i_schema)::text || ',' || to_json(i_table)::text
-                   || '],"pkey":['
-                   || coalesce((select string_agg(to_json(pk.p)::text, ',' order by pk.n)
-                                  from unnest(v_pk_names) with ordinality as pk(p, n)), '')
-                   || ']}';
+        v_ev[1] := null;
+        foreach v_nm in array v_pk_names loop
+            v_ev[1] := coalesce(v_ev[1] || ',', '') || to_json(v_nm)::text;
+        end loop;
+        v_ev[1] := '{"op":"' || i_op || '","table":[' || to_json(i_schema)::text || ','
+                   || to_json(i_table)::text || '],"pkey":[' || coalesce(v_ev[1], '') || ']}';
     elsif i_op = 'TRUNCATE' then
         v_ev[1] := 'R';
     elsif i_kind = 'L' then
@@ -500,55 +549,53 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- row values: one text pass per row image
+    -- row images, each read once through its text form
     ------------------------------------------------------------------
-    v_ncols := coalesce(cardinality(v_names), 0);
     if i_op <> 'DELETE' then
-        v_newvals := (pgq._trg_row_fields(i_new::text))[1:v_ncols];
+        v_newvals := (pgq._trg_row_fields(i_new::text))[1 : v_ncols];
     end if;
     if i_op <> 'INSERT' then
-        v_oldvals := (pgq._trg_row_fields(i_old::text))[1:v_ncols];
+        v_oldvals := (pgq._trg_row_fields(i_old::text))[1 : v_ncols];
     end if;
-    if i_op = 'DELETE' then
-        v_vals := v_oldvals;
-        v_row := i_old;
-    else
-        v_vals := v_newvals;
-        v_row := i_new;
-    end if;
-
-    -- List membership as in C (pgq_strlist_contains): a name matches where
-    -- it occurs bounded by start/end, blanks or commas.  For names without
-    -- blanks/commas that is plain membership in the split token list.
-    if v_ignore is not null then
-        v_ign_set := regexp_split_to_array(v_ignore, '[\s,]+');
-    end if;
-    v_pk_set := regexp_split_to_array(coalesce(v_pkey, ''), '[\s,]+');
-
-    v_is_pk := array_fill(false, array[v_ncols]);
-    v_is_skip := array_fill(false, array[v_ncols]);
-    for i in 1 .. v_ncols loop
-        v_nm := v_names[i];
-        if starts_with(v_nm, '_pgq_ev_') then
-            v_is_skip[i] := true;
-            v_has_magic := true;
-        elsif v_nm ~ '[\s,]' then
-            v_nm := '(^|[\s,])' || regexp_replace(v_nm, '(\W)', '\\\1', 'g') || '($|[\s,])';
-            v_is_pk[i] := coalesce(v_pkey ~ v_nm, false);
-            v_is_skip[i] := coalesce(v_ignore ~ v_nm, false);
-        else
-            v_is_pk[i] := v_nm = any (v_pk_set);
-            v_is_skip[i] := v_nm = any (v_ign_set);
-        end if;
-    end loop;
+    v_vals := case when i_op = 'DELETE' then v_oldvals else v_newvals end;
 
     ------------------------------------------------------------------
-    -- UPDATE: what changed?  Text forms first; a typed comparison only
-    -- for types where different text may still mean equal values.
+    -- column flags: pkey, and skipped (ignore= or magic _pgq_ev_*).
+    -- List membership as C's pgq_strlist_contains: a name matches where
+    -- it stands between start/end, blanks or commas; for names without
+    -- blanks/commas that is membership in the split token list.
+    ------------------------------------------------------------------
+    v_is_pk := array_fill(false, array[v_ncols]);
+    v_is_skip := v_is_pk;
+    if i_op <> 'INSERT' or v_ignore is not null
+       or strpos(array_to_string(v_names, ','), '_pgq_ev_') > 0
+    then
+        v_pk_set := regexp_split_to_array(coalesce(v_pkey, ''), '[\s,]+');
+        v_ign_set := regexp_split_to_array(coalesce(v_ignore, ''), '[\s,]+');
+        for i in 1 .. v_ncols loop
+            v_nm := v_names[i];
+            if starts_with(v_nm, '_pgq_ev_') then
+                v_is_skip[i] := true;
+                v_has_magic := true;
+            elsif v_nm ~ '[\s,]' then
+                v_pat := '(^|[\s,])' || regexp_replace(v_nm, '(\W)', '\\\1', 'g') || '($|[\s,])';
+                v_is_pk[i] := coalesce(v_pkey ~ v_pat, false);
+                v_is_skip[i] := coalesce(v_ignore ~ v_pat, false);
+            else
+                v_is_pk[i] := v_nm = any (v_pk_set);
+                v_is_skip[i] := v_ignore is not null and v_nm = any (v_ign_set);
+            end if;
+        end loop;
+    end if;
+
+    ------------------------------------------------------------------
+    -- UPDATE: which columns changed?  Equal text means equal value; for
+    -- different text a typed comparison is needed unless the type's text
+    -- form is exact (then C's equality operator agrees with the text).
     ------------------------------------------------------------------
     if i_op = 'UPDATE' then
         v_changed := array_fill(false, array[v_ncols]);
-        v_check := '{}';
+        v_recheck := '{}';
         for i in 1 .. v_ncols loop
             -- logutriga/jsontriga look only at pkeys unless ignore= is set
             if i_kind <> 'S' and v_ignore is null and not v_is_pk[i] then
@@ -562,17 +609,17 @@ begin
                             or (v_types[i] in (19, 25, 1042, 1043)
                                 and v_colls[i] in (0, 100, 950, 951)))
                 then
-                    v_check := v_check || i;
+                    v_recheck := v_recheck || i;
                 end if;
             end if;
         end loop;
-        if cardinality(v_check) > 0 then
-            v_eq := pgq._trg_typed_equal(i_relid,
-                        array(select v_names[c] from unnest(v_check) as c),
-                        i_old, i_new);
-            for i in 1 .. cardinality(v_check) loop
-                if v_eq[i] then
-                    v_changed[v_check[i]] := false;
+        if cardinality(v_recheck) > 0 then
+            v_equal := pgq._trg_typed_equal(i_relid,
+                           array(select v_names[r] from unnest(v_recheck) as r),
+                           i_old, i_new);
+            for i in 1 .. cardinality(v_recheck) loop
+                if v_equal[i] then
+                    v_changed[v_recheck[i]] := false;
                 end if;
             end loop;
         end if;
@@ -582,20 +629,20 @@ begin
                     raise exception using errcode = 'XX000',
                         message = 'primary key update not allowed';
                 elsif v_is_skip[i] then
-                    v_any_skip_change := true;
+                    v_skip_changed := true;
                 else
-                    v_any_data_change := true;
+                    v_data_changed := true;
                 end if;
             end if;
         end loop;
-        -- only ignored (or magic) columns changed: no event at all
-        if v_any_skip_change and not v_any_data_change then
+        -- only ignored (or magic) columns changed: no event
+        if v_skip_changed and not v_data_changed then
             return v_skip;
         end if;
     end if;
 
     ------------------------------------------------------------------
-    -- ev_data (and the OLD-row backup in ev_extra2)
+    -- ev_data, and the OLD row as backup in ev_extra2 (UPDATE only)
     ------------------------------------------------------------------
     if i_kind = 'L' then
         v_ev[2] := pgq._trg_urlenc_row(v_names, v_vals, v_is_skip);
@@ -604,9 +651,13 @@ begin
         end if;
 
     elsif i_kind = 'J' then
-        -- date/timestamp(tz) need to_json()'s ISO form: take it from the row
+        -- date/timestamp(tz) need to_json()'s form: take it from the row
         if 1082 = any (v_types) or 1114 = any (v_types) or 1184 = any (v_types) then
-            v_json := row_to_json(v_row);
+            if i_op = 'DELETE' then
+                v_json := row_to_json(i_old);
+            else
+                v_json := row_to_json(i_new);
+            end if;
         end if;
         v_ev[2] := pgq._trg_json_row(v_names, v_types, v_vals, v_is_skip, v_json);
         if v_backup and i_op = 'UPDATE' then
@@ -617,43 +668,42 @@ begin
         end if;
 
     elsif i_op = 'INSERT' then
-        select '(' || coalesce(string_agg(quote_ident(c.nm), ',' order by c.n), '')
-               || ') values ('
-               || coalesce(string_agg(coalesce(quote_literal(c.val), 'null'), ',' order by c.n), '')
-               || ')'
-          into v_nm
-          from unnest(v_names, v_vals, v_is_skip) with ordinality as c(nm, val, skip, n)
-         where not c.skip;
-        v_ev[2] := v_nm;
+        -- (col,...) values ('val',...)
+        for i in 1 .. v_ncols loop
+            if not v_is_skip[i] then
+                v_sql1 := coalesce(v_sql1 || ',', '') || quote_ident(v_names[i]);
+                v_sql2 := coalesce(v_sql2 || ',', '') || coalesce(quote_literal(v_vals[i]), 'null');
+            end if;
+        end loop;
+        v_ev[2] := '(' || coalesce(v_sql1, '') || ') values (' || coalesce(v_sql2, '') || ')';
 
     else
-        -- where-clause from OLD key values, in table column order
-        v_parts := '{}';
+        -- key condition from the OLD values, in table column order
         for i in 1 .. v_ncols loop
             if v_is_pk[i] then
                 if v_oldvals[i] is null then
                     raise exception using errcode = 'XX000',
                         message = 'logtriga: Unexpected NULL key value';
                 end if;
-                v_parts := v_parts || (quote_ident(v_names[i]) || '=' || quote_literal(v_oldvals[i]));
+                v_nm := quote_ident(v_names[i]) || '=' || quote_literal(v_oldvals[i]);
+                v_sql2 := coalesce(v_sql2 || ' and ', '') || v_nm;
+                -- first key column, for a no-op UPDATE
+                v_sql1 := coalesce(v_sql1, v_nm);
             end if;
         end loop;
         if i_op = 'DELETE' then
-            v_ev[2] := array_to_string(v_parts, ' and ');
+            v_ev[2] := coalesce(v_sql2, '');
         else
-            v_parts2 := '{}';
-            for i in 1 .. v_ncols loop
-                if v_changed[i] and not v_is_skip[i] then
-                    v_parts2 := v_parts2 || (quote_ident(v_names[i]) || '='
-                                             || coalesce(quote_literal(v_newvals[i]), 'NULL'));
-                end if;
-            end loop;
-            if cardinality(v_parts2) = 0 then
-                -- no-op update: repeat the first key so the SQL stays valid
-                v_parts2 := v_parts[1:1];
+            if v_data_changed then
+                v_sql1 := null;
+                for i in 1 .. v_ncols loop
+                    if v_changed[i] and not v_is_skip[i] then
+                        v_sql1 := coalesce(v_sql1 || ',', '') || quote_ident(v_names[i]) || '='
+                                  || coalesce(quote_literal(v_newvals[i]), 'NULL');
+                    end if;
+                end loop;
             end if;
-            v_ev[2] := array_to_string(v_parts2, ',') || ' where '
-                       || array_to_string(v_parts, ' and ');
+            v_ev[2] := coalesce(v_sql1, '') || ' where ' || coalesce(v_sql2, '');
             if v_backup then
                 v_ev[4] := pgq._trg_urlenc_row(v_names, v_oldvals, v_is_skip);
             end if;
@@ -667,9 +717,8 @@ begin
         for i in 1 .. v_ncols loop
             v_nm := v_names[i];
             if starts_with(v_nm, '_pgq_ev_') then
-                v_slot := array_position(array['_pgq_ev_type', '_pgq_ev_data',
-                                                '_pgq_ev_extra1', '_pgq_ev_extra2',
-                                                '_pgq_ev_extra3', '_pgq_ev_extra4'], v_nm);
+                v_slot := array_position('{_pgq_ev_type,_pgq_ev_data,_pgq_ev_extra1,_pgq_ev_extra2,'
+                                         '_pgq_ev_extra3,_pgq_ev_extra4}'::text[], v_nm);
                 if v_slot is null then
                     raise exception using errcode = 'XX000',
                         message = 'Unknown magic column: ' || v_nm;
@@ -679,27 +728,33 @@ begin
         end loop;
     end if;
 
-    for v_slot in 1 .. 7 loop
-        if v_expr[v_slot] is not null then
-            v_r := pgq._trg_eval(v_expr[v_slot], v_row);
+    if v_has_expr then
+        for v_slot in 1 .. 7 loop
+            continue when v_expr[v_slot] is null;
+            if i_op = 'DELETE' then
+                v_res := pgq._trg_eval(v_expr[v_slot], i_old);
+            else
+                v_res := pgq._trg_eval(v_expr[v_slot], i_new);
+            end if;
             if v_slot < 7 then
-                v_ev[v_slot] := v_r.o_text;
-            elsif v_r.o_type <> 'boolean'::regtype then
+                v_ev[v_slot] := v_res.o_text;
+            elsif v_res.o_type <> 'boolean'::regtype then
                 raise exception using errcode = 'XX000',
-                    message = 'when= query result must be boolean, got=' || v_r.o_type;
-            elsif v_r.o_isnull then
+                    message = 'when= query result must be boolean, got=' || v_res.o_type;
+            elsif v_res.o_isnull then
                 raise exception using errcode = 'XX000',
                     message = 'when= should not be NULL';
-            elsif v_r.o_text = 'f' then
+            elsif v_res.o_text = 'f' then
                 return v_skip;
             end if;
-        end if;
-    end loop;
+        end loop;
+    end if;
 
     perform pgq.insert_event(v_queue, v_ev[1], v_ev[2], v_ev[3], v_ev[4], v_ev[5], v_ev[6]);
     return v_skip;
 end;
 $fn$;
+
 
 
 -- ----------------------------------------------------------------------
