@@ -589,9 +589,11 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- UPDATE: which columns changed?  Equal text means equal value; for
-    -- different text a typed comparison is needed unless the type's text
-    -- form is exact (then C's equality operator agrees with the text).
+    -- UPDATE: which columns changed?  C compares with the type's equality
+    -- operator.  Equal text means equal value; different text can still
+    -- be equal (numeric 1.0/1.00, interval, float -0/0, jsonb, citext,
+    -- non-deterministic collations...): common types are re-read from
+    -- their text, the rest go through _trg_typed_equal.
     ------------------------------------------------------------------
     if i_op = 'UPDATE' then
         v_changed := array_fill(false, array[v_ncols]);
@@ -603,12 +605,23 @@ begin
             end if;
             if v_oldvals[i] is distinct from v_newvals[i] then
                 v_changed[i] := true;
-                if v_oldvals[i] is not null and v_newvals[i] is not null
-                   and not (v_types[i] in (16, 17, 18, 20, 21, 23, 26, 1082, 1083,
-                                           1114, 1184, 1266, 2950)
-                            or (v_types[i] in (19, 25, 1042, 1043)
-                                and v_colls[i] in (0, 100, 950, 951)))
+                if v_oldvals[i] is null or v_newvals[i] is null
+                   or v_types[i] in (16, 17, 18, 20, 21, 23, 26, 650, 869, 1082, 1083,
+                                     1114, 1184, 1266, 2950)
+                   or (v_types[i] in (19, 25, 1042, 1043) and v_colls[i] in (0, 100, 950, 951))
                 then
+                    null;       -- the text form is exact for these
+                elsif v_types[i] = 1700 then
+                    v_changed[i] := v_oldvals[i]::numeric <> v_newvals[i]::numeric;
+                elsif v_types[i] = 701 then
+                    v_changed[i] := v_oldvals[i]::float8 <> v_newvals[i]::float8;
+                elsif v_types[i] = 700 then
+                    v_changed[i] := v_oldvals[i]::float4 <> v_newvals[i]::float4;
+                elsif v_types[i] = 1186 then
+                    v_changed[i] := v_oldvals[i]::interval <> v_newvals[i]::interval;
+                elsif v_types[i] = 3802 then
+                    v_changed[i] := v_oldvals[i]::jsonb <> v_newvals[i]::jsonb;
+                else
                     v_recheck := v_recheck || i;
                 end if;
             end if;
