@@ -135,9 +135,8 @@ begin
         v_enough := true;
     end if;
     if v_enough then
-        next_tick_id := v_last.tick_id;
-        next_tick_time := v_last.tick_time;
-        next_tick_seq := v_last.tick_event_seq;
+        select v_last.tick_id, v_last.tick_time, v_last.tick_event_seq
+          into next_tick_id, next_tick_time, next_tick_seq;
     end if;
 end;
 $$;
@@ -151,7 +150,6 @@ language plpgsql security definer as $$
 declare
     v_queue int4;
     v_consumer int4;
-    v_found boolean;
 begin
     -- the row lock makes two callers for one consumer take turns instead of racing
     select s.sub_queue, s.sub_consumer, s.sub_batch,
@@ -167,16 +165,12 @@ begin
       left join pgq.tick n on n.tick_queue = s.sub_queue and n.tick_id = s.sub_next_tick
      where q.queue_name = i_queue_name and c.co_name = i_consumer_name
        for update of s;
-    v_found := found;
-    if not v_found then
+    if not found then
         raise exception '%', 'Not subscriber to queue: ' || coalesce(i_queue_name, 'NULL') || '/' || coalesce(i_consumer_name, 'NULL');
-    end if;
-    if prev_tick_id is null then
+    elsif prev_tick_id is null then
         raise exception 'PgQ corruption: Consumer % on queue % does not see tick %', i_consumer_name, i_queue_name, prev_tick_id;
-    end if;
-    if batch_id is not null then
-        -- an open batch is handed out again: a consumer that crashed resumes it
-        return;
+    elsif batch_id is not null then
+        return;  -- an open batch is handed out again: a consumer that crashed resumes it
     end if;
 
     if i_min_count is null and i_min_interval is null then

@@ -22,9 +22,8 @@ begin
        and queue_switch_time + queue_rotation_period < current_timestamp
        for update;
     if not found then
-        return 0;
-    end if;
-    if txid_current() < q.queue_switch_step1 then
+        return 0;  -- not due, or the previous rotation is not complete
+    elsif txid_current() < q.queue_switch_step1 then
         raise exception 'queue % maint failure: step1=%, current=%', i_queue_name, q.queue_switch_step1, txid_current();
     end if;
 

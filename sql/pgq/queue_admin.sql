@@ -181,9 +181,7 @@ returns integer language plpgsql security definer as $$
 begin
     if x_queue_name is null or x_param_name is null then
         raise exception 'Invalid NULL value';
-    end if;
-    perform 1 from pgq.queue where queue_name = x_queue_name;
-    if not found then
+    elsif not exists (select 1 from pgq.queue where queue_name = x_queue_name) then
         raise exception 'No such event queue';
     end if;
     case x_param_name

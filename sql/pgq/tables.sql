@@ -25,25 +25,29 @@ create table if not exists pgq.consumer (
 );
 
 create table if not exists pgq.queue (
-    queue_id                 serial,
-    queue_name               text        not null,
-    queue_ntables            integer     not null default 3,
-    queue_cur_table          integer     not null default 0,
-    queue_rotation_period    interval    not null default '2 hours',
-    queue_switch_step1       bigint      not null default txid_current(),
-    queue_switch_step2       bigint               default txid_current(),
-    queue_switch_time        timestamptz not null default now(),
-    queue_external_ticker    boolean     not null default false,
-    queue_disable_insert     boolean     not null default false,
-    queue_ticker_paused      boolean     not null default false,
-    queue_ticker_max_count   integer     not null default 500,
-    queue_ticker_max_lag     interval    not null default '3 seconds',
-    queue_ticker_idle_period interval    not null default '1 minute',
-    queue_per_tx_limit       integer,
-    queue_data_pfx           text        not null,
-    queue_event_seq          text        not null,
-    queue_tick_seq           text        not null,
-    queue_extra_maint        text[],
+    queue_id serial,                    -- data tables are named after it
+    queue_name text not null,
+    -- rotation: writers use table queue_cur_table of queue_ntables
+    queue_ntables integer not null default 3,
+    queue_cur_table integer not null default 0,
+    queue_rotation_period interval not null default '2 hours',
+    queue_switch_step1 bigint not null default txid_current(),   -- txid of the last rotation
+    queue_switch_step2 bigint default txid_current(),            -- NULL while a rotation is in flight
+    queue_switch_time timestamptz not null default now(),
+    -- switches
+    queue_external_ticker boolean not null default false,        -- ticks come from a provider (cascading)
+    queue_disable_insert boolean not null default false,         -- only session_replication_role=replica may insert
+    queue_ticker_paused boolean not null default false,
+    -- when the ticker ticks
+    queue_ticker_max_count integer not null default 500,
+    queue_ticker_max_lag interval not null default '3 seconds',
+    queue_ticker_idle_period interval not null default '1 minute',
+    queue_per_tx_limit integer,                                  -- most events per transaction, NULL = no limit
+    -- where the data is
+    queue_data_pfx text not null,
+    queue_event_seq text not null,
+    queue_tick_seq text not null,
+    queue_extra_maint text[],                                    -- more maintenance functions, called with the queue name
     constraint queue_pkey primary key (queue_id),
     constraint queue_name_uq unique (queue_name)
 );
@@ -63,13 +67,13 @@ create sequence if not exists pgq.batch_id_seq;
 
 -- sub_id is deliberately not unique: coop subconsumers share their parent's sub_id.
 create table if not exists pgq.subscription (
-    sub_id         serial      not null,
-    sub_queue      int4        not null,
-    sub_consumer   int4        not null,
-    sub_last_tick  bigint,
-    sub_active     timestamptz not null default now(),
-    sub_batch      bigint,
-    sub_next_tick  bigint,
+    sub_id serial not null,                     -- owner of the consumer's retry events
+    sub_queue int4 not null,
+    sub_consumer int4 not null,
+    sub_last_tick bigint,                       -- position: the batch starts after this tick
+    sub_active timestamptz not null default now(),
+    sub_batch bigint,                           -- the open batch, if any
+    sub_next_tick bigint,                       -- and the tick it ends at
     constraint subscription_pkey primary key (sub_queue, sub_consumer),
     constraint subscription_batch_idx unique (sub_batch),
     constraint sub_queue_fkey foreign key (sub_queue) references pgq.queue (queue_id),
@@ -78,17 +82,13 @@ create table if not exists pgq.subscription (
 
 -- Parent of every queue's data tables; never holds rows itself.
 create table if not exists pgq.event_template (
-    ev_id      bigint      not null,
-    ev_time    timestamptz not null,
-    ev_txid    bigint      not null default txid_current(),
-    ev_owner   int4,
-    ev_retry   int4,
-    ev_type    text,
-    ev_data    text,
-    ev_extra1  text,
-    ev_extra2  text,
-    ev_extra3  text,
-    ev_extra4  text
+    ev_id bigint not null,                          -- from the queue's event sequence
+    ev_time timestamptz not null,
+    ev_txid bigint not null default txid_current(), -- the inserting top-level transaction
+    ev_owner int4,                                  -- retried events: sub_id of their consumer
+    ev_retry int4,                                  -- retried events: how many times
+    ev_type text, ev_data text,
+    ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text
 );
 
 create table if not exists pgq.retry_queue (

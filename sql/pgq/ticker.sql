@@ -51,15 +51,12 @@ declare
     v_tick bigint;
 begin
     select * into q from pgq.queue where queue_name = i_queue_name;
-    if not found then
-        raise exception 'no such queue';
-    end if;
-    if q.queue_external_ticker then
-        raise exception 'This queue has external tick source.';
-    end if;
-    if q.queue_ticker_paused then
-        raise exception 'Ticker has been paused for this queue';
-    end if;
+    case
+        when not found then raise exception 'no such queue';
+        when q.queue_external_ticker then raise exception 'This queue has external tick source.';
+        when q.queue_ticker_paused then raise exception 'Ticker has been paused for this queue';
+        else null;
+    end case;
 
     perform pg_catalog.pg_advisory_xact_lock(pgq._lock_key('ticker'), q.queue_id);
 

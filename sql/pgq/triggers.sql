@@ -489,7 +489,7 @@ begin
                array_agg(a.attnum order by a.attnum),
                (select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1]
                   from pg_catalog.pg_index ix
-                 where v_want_pk and ix.indrelid = i_relid and ix.indisprimary)
+                 where ix.indrelid = i_relid and ix.indisprimary)
           into v_names, v_types, v_colls, v_attnums, v_keynums
           from pg_catalog.pg_attribute a
          where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
