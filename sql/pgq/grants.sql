@@ -27,6 +27,21 @@ grant execute on function
     pgq.current_event_table(text), pgq.jsontriga(), pgq.sqltriga(), pgq.logutriga()
   to pgq_writer;
 
+-- the triggers' helpers run with the privileges of whoever changes the table, like the
+-- insert_event call the triggers make: pgq_writer
+do $$
+declare
+    f regprocedure;
+begin
+    for f in select p.oid::regprocedure from pg_catalog.pg_proc p
+               join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+              where n.nspname = 'pgq' and p.proname like '\_trg\_%'
+    loop
+        execute format('grant execute on function %s to pgq_writer', f);
+    end loop;
+end
+$$;
+
 grant execute on function
     pgq.ticker(text, bigint, timestamptz, bigint), pgq.ticker(text), pgq.ticker(),
     pgq.maint_retry_events(), pgq.maint_rotate_tables_step1(text), pgq.maint_rotate_tables_step2(),

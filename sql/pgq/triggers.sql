@@ -57,7 +57,7 @@ as $fn$
                '''', '%27'), '(', '%28'), ')', '%29'), '*', '%2a'), '+', '%2b'),
                ',', '%2c'), '/', '%2f'), ':', '%3a'), ';', '%3b'), '<', '%3c'),
                '=', '%3d'), '>', '%3e'), '?', '%3f'), '@', '%40'), '[', '%5b'),
-               '\', '%5c'), ']', '%5d'), '^', '%5e'), '`', '%60'), '{', '%7b'),
+               E'\\', '%5c'), ']', '%5d'), '^', '%5e'), '`', '%60'), '{', '%7b'),
                '|', '%7c'), '}', '%7d'), '~', '%7e'),
                ' ', '+');
 $fn$;
@@ -82,7 +82,7 @@ begin
         v_todo := replace(v_todo, v_ch, '');
         v_res := replace(v_res, v_ch,
                          regexp_replace(encode(convert_to(v_ch, pg_catalog.getdatabaseencoding()), 'hex'),
-                                        '([0-9a-f]{2})', '%\1', 'g'));
+                                        '([0-9a-f]{2})', E'%\\1', 'g'));
     end loop;
     return v_res;
 end;
@@ -140,7 +140,8 @@ begin
         return '';
     end if;
 
-    if length(v_raw) - length(translate(v_raw, chr(1) || chr(2), '')) <> v_seps then
+    -- (replace() is much cheaper than translate() here)
+    if length(v_raw) - length(replace(replace(v_raw, chr(1), ''), chr(2), '')) <> v_seps then
         -- the stand-ins occur in the data: encode value by value
         v_res := null;
         for i in 1 .. cardinality(i_names) loop
@@ -153,10 +154,10 @@ begin
     end if;
 
     v_res := pgq._trg_urlenc_ascii(substr(v_raw, 2));
-    if v_res ~ '[^-_.0-9A-Za-z%+\x01\x02]' then
+    if v_res ~ E'[^-_.0-9A-Za-z%+\\x01\\x02]' then
         v_res := pgq._trg_urlenc_rest(v_res, chr(1) || chr(2));
     end if;
-    return translate(v_res, chr(1) || chr(2), '&=');
+    return replace(replace(v_res, chr(1), '&'), chr(2), '=');
 end;
 $fn$;
 
@@ -198,6 +199,45 @@ begin
         end if;
     end loop;
     return '{' || coalesce(v_res, '') || '}';
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_in_list(list, name)
+--
+--   Whether name occurs in a comma/blank separated list, the way C's
+--   pgq_strlist_contains() decides it: an occurrence counts when it is
+--   bounded by the list ends, blanks or commas.  Only used for column
+--   names that themselves hold blanks or commas.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_in_list(i_list text, i_name text)
+returns boolean
+language plpgsql immutable
+as $fn$
+declare
+    v_from int4 := 1;
+    v_at   int4;
+    v_len  int4 := length(i_name);
+    v_seps text := ', ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13);
+begin
+    if i_list is null or i_name is null then
+        return false;
+    end if;
+    loop
+        v_at := strpos(substr(i_list, v_from), i_name);
+        if v_at = 0 then
+            return false;
+        end if;
+        v_at := v_at + v_from - 1;
+        if (v_at = 1 or strpos(v_seps, substr(i_list, v_at - 1, 1)) > 0)
+           and (v_at + v_len > length(i_list) or strpos(v_seps, substr(i_list, v_at + v_len, 1)) > 0)
+        then
+            return true;
+        end if;
+        -- continue one character past this occurrence, like C does
+        v_from := v_at + v_len + 1;
+    end loop;
 end;
 $fn$;
 
@@ -260,7 +300,7 @@ begin
             v_seg := v_seg || '"' || v_parts[i + 2];
             i := i + 2;
         end loop;
-        v_res := v_res || replace(v_seg, '\\', '\');
+        v_res := v_res || replace(v_seg, E'\\\\', E'\\');
         i := i + 1;
     end loop;
     return v_res;
@@ -397,7 +437,6 @@ declare
     v_skip_changed boolean := false;
     v_ign_set  text[];
     v_pk_set   text[];
-    v_pat      text;
     v_nm       text;
     v_num      int2;
     v_sql1     text;
@@ -430,8 +469,8 @@ begin
     ------------------------------------------------------------------
     v_argno := array_lower(i_args, 1);
     v_queue := i_args[v_argno];
-    for v_argno in v_argno + 1 .. v_argno + v_nargs - 1 loop
-        v_arg := i_args[v_argno];
+    for i in v_argno + 1 .. v_argno + v_nargs - 1 loop
+        v_arg := i_args[i];
         if v_arg = 'SKIP' then
             v_skip := true;
         elsif v_arg = 'backup' then
@@ -476,8 +515,8 @@ begin
     end if;
 
     ------------------------------------------------------------------
-    -- catalog, one query: the live columns and, when something will use
-    -- it and pkey= was not given, the key columns of the PRIMARY KEY
+    -- catalog, one query: the live columns and the key columns of the
+    -- PRIMARY KEY (used when needed and pkey= was not given)
     ------------------------------------------------------------------
     v_want_pk := v_pkey is null
                  and not (i_kind = 'S' and i_op in ('INSERT', 'TRUNCATE'))
@@ -570,17 +609,16 @@ begin
     if i_op <> 'INSERT' or v_ignore is not null
        or strpos(array_to_string(v_names, ','), '_pgq_ev_') > 0
     then
-        v_pk_set := regexp_split_to_array(coalesce(v_pkey, ''), '[\s,]+');
-        v_ign_set := regexp_split_to_array(coalesce(v_ignore, ''), '[\s,]+');
+        v_pk_set := regexp_split_to_array(coalesce(v_pkey, ''), '[[:space:],]+');
+        v_ign_set := regexp_split_to_array(coalesce(v_ignore, ''), '[[:space:],]+');
         for i in 1 .. v_ncols loop
             v_nm := v_names[i];
             if starts_with(v_nm, '_pgq_ev_') then
                 v_is_skip[i] := true;
                 v_has_magic := true;
-            elsif v_nm ~ '[\s,]' then
-                v_pat := '(^|[\s,])' || regexp_replace(v_nm, '(\W)', '\\\1', 'g') || '($|[\s,])';
-                v_is_pk[i] := coalesce(v_pkey ~ v_pat, false);
-                v_is_skip[i] := coalesce(v_ignore ~ v_pat, false);
+            elsif v_nm ~ '[[:space:],]' then
+                v_is_pk[i] := pgq._trg_in_list(v_pkey, v_nm);
+                v_is_skip[i] := pgq._trg_in_list(v_ignore, v_nm);
             else
                 v_is_pk[i] := v_nm = any (v_pk_set);
                 v_is_skip[i] := v_ignore is not null and v_nm = any (v_ign_set);
@@ -782,11 +820,12 @@ returns trigger
 language plpgsql
 as $fn$
 begin
-    if current_setting('session_replication_role') <> 'local'
-       and pgq._trg_fire('L', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
-                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
-    then
-        return null;
+    -- nested IFs: SQL does not promise left-to-right AND evaluation
+    if current_setting('session_replication_role') <> 'local' then
+        if pgq._trg_fire('L', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW) then
+            return null;
+        end if;
     end if;
     if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
         return null;
@@ -802,11 +841,12 @@ returns trigger
 language plpgsql
 as $fn$
 begin
-    if current_setting('session_replication_role') <> 'local'
-       and pgq._trg_fire('J', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
-                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
-    then
-        return null;
+    -- nested IFs: SQL does not promise left-to-right AND evaluation
+    if current_setting('session_replication_role') <> 'local' then
+        if pgq._trg_fire('J', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW) then
+            return null;
+        end if;
     end if;
     if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
         return null;
@@ -822,11 +862,12 @@ returns trigger
 language plpgsql
 as $fn$
 begin
-    if current_setting('session_replication_role') <> 'local'
-       and pgq._trg_fire('S', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
-                         TG_TABLE_NAME, TG_ARGV, OLD, NEW)
-    then
-        return null;
+    -- nested IFs: SQL does not promise left-to-right AND evaluation
+    if current_setting('session_replication_role') <> 'local' then
+        if pgq._trg_fire('S', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
+                         TG_TABLE_NAME, TG_ARGV, OLD, NEW) then
+            return null;
+        end if;
     end if;
     if TG_WHEN = 'AFTER' or TG_LEVEL = 'STATEMENT' then
         return null;

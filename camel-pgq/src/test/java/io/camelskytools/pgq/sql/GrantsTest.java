@@ -19,10 +19,15 @@ class GrantsTest extends PgqSqlTestSupport {
                     + " if not exists (select 1 from pg_roles where rolname = 'app_nobody') then create role app_nobody login; end if;"
                     + " end $$");
             s.exec("grant usage on schema pgq to app_nobody");
+            s.exec("create table audited (id int primary key, v text)");
+            s.exec("create trigger tg after insert on audited for each row execute procedure pgq.logutriga('q')");
+            s.exec("grant insert on audited to app_writer");
         }
         try (Sql w = PG.db().openAs("app_writer")) {
             assertThat(w.longValue("select pgq.insert_event('q', 't', 'by writer')")).isPositive();
             assertThat(w.longValue("select pgq.insert_event('q', 't', 'd', 'a', 'b', 'c', 'd')")).isPositive();
+            // a writer's change to a table with a pgq trigger makes its event
+            w.exec("insert into audited values (1, 'by trigger')");
             assertThat(w.error("select pgq.next_batch('q', 'c')")).startsWith("permission denied for function next_batch");
             assertThat(w.error("select pgq.create_queue('w')")).startsWith("permission denied for function create_queue");
             assertThat(w.error("select pgq.ticker()")).startsWith("permission denied for function ticker");
@@ -33,7 +38,7 @@ class GrantsTest extends PgqSqlTestSupport {
         }
         try (Sql r = PG.db().openAs("app_reader")) {
             assertThat(r.error("select pgq.insert_event('q', 't', 'x')")).startsWith("permission denied for function insert_event");
-            assertThat(consume(r, "q", "c")).containsExactly("by writer", "d");
+            assertThat(consume(r, "q", "c")).containsExactly("by writer", "d", "id=1&v=by+trigger");
             assertThat(r.error("select pgq.ticker()")).startsWith("permission denied for function ticker");
         }
         try (Sql n = PG.db().openAs("app_nobody")) {

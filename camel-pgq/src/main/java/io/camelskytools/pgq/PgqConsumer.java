@@ -1,0 +1,263 @@
+package io.camelskytools.pgq;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.camelskytools.pgq.client.BatchInfo;
+import io.camelskytools.pgq.client.EventCursor;
+import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.pgq.client.PgqEvent;
+import io.camelskytools.pgq.client.TickListener;
+import io.camelskytools.pgq.client.TickSignal;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a queue batch by batch for one consumer name. A batch is read through a cursor
+ * and routed event by event (or in List chunks); then, in one transaction, the failed
+ * events go to the retry queue and the batch is finished. Anything that stops a batch
+ * half-way (crash, lost connection, shutdown) rolls that transaction back, so the batch
+ * is still open and comes again: delivery is at-least-once and no event is lost.
+ */
+public class PgqConsumer extends ScheduledPollConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgqConsumer.class);
+
+    private final PgqEndpoint endpoint;
+    private final TickSignal ticks = new TickSignal();
+    private TickListener listener;
+    private Connection conn;
+    private ProducerTemplate deadLetters;
+
+    public PgqConsumer(PgqEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public PgqEndpoint getEndpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        endpoint.checkSchema();
+        if (endpoint.isRegisterConsumer()) {
+            register();
+        }
+        if (endpoint.getDeadLetterUri() != null) {
+            deadLetters = getEndpoint().getCamelContext().createProducerTemplate();
+            deadLetters.start();
+        }
+        if (endpoint.isListen()) {
+            listener = new TickListener(endpoint.getDataSource(), endpoint.getQueueName(), ticks,
+                    "pgq-ticks-" + endpoint.getQueueName());
+            listener.start();
+        }
+        super.doStart();
+        LOG.info("pgq consumer {} on queue {} started ({}{})", endpoint.getConsumerName(), endpoint.getQueueName(),
+                endpoint.isBatchMode() ? "batch mode" : "event per exchange",
+                endpoint.isListen() ? ", woken by tick notifications" : ", polling");
+    }
+
+    private void register() throws SQLException {
+        try (Connection c = endpoint.getDataSource().getConnection()) {
+            boolean registered = !PgqClient.rows(c, "select 1 from pgq.get_consumer_info(?, ?)", endpoint.getQueueName(),
+                    endpoint.getConsumerName()).isEmpty();
+            if (!registered) {
+                PgqClient.registerConsumer(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getStartTick());
+                LOG.info("pgq consumer {} registered on queue {}", endpoint.getConsumerName(), endpoint.getQueueName());
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (listener != null) {
+            listener.close();
+            listener = null;
+        }
+        // a poll waiting for a tick returns at once
+        ticks.signal();
+        super.doStop();
+        closeConnection();
+        if (deadLetters != null) {
+            deadLetters.stop();
+            deadLetters = null;
+        }
+    }
+
+    @Override
+    protected int poll() throws Exception {
+        try {
+            int events = pollBatch();
+            if (events < 0 && isRunAllowed()) {
+                // idle: sleep until the ticker announces a tick, or idleWait passes
+                if (ticks.await(endpoint.getIdleWait().toMillis()) && isRunAllowed()) {
+                    events = pollBatch();
+                }
+            }
+            return Math.max(events, 0);
+        } catch (SQLException e) {
+            // the next poll starts on a fresh connection (database restarted, network cut, ...)
+            closeConnection();
+            throw e;
+        }
+    }
+
+    /** Processes the next batch; the number of events, or -1 when there was no batch. */
+    private int pollBatch() throws Exception {
+        Connection c = connection();
+        BatchInfo batch = PgqClient.nextBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getMinLag(),
+                endpoint.getMinCount(), endpoint.getMinInterval());
+        if (batch == null) {
+            return -1;
+        }
+        long started = System.nanoTime();
+        int count = 0;
+        int retried = 0;
+        c.setAutoCommit(false);
+        boolean committed = false;
+        try {
+            try (EventCursor cursor = EventCursor.open(c, batch.batchId(), endpoint.getFetchSize())) {
+                for (List<PgqEvent> events = cursor.next(); !events.isEmpty(); events = cursor.next()) {
+                    if (endpoint.isBatchMode()) {
+                        for (int i = 0; i < events.size(); i += endpoint.getMaxEventsPerExchange()) {
+                            List<PgqEvent> chunk = events.subList(i, Math.min(events.size(), i + endpoint.getMaxEventsPerExchange()));
+                            retried += deliver(c, batch, new ArrayList<>(chunk));
+                        }
+                    } else {
+                        for (PgqEvent event : events) {
+                            retried += deliver(c, batch, List.of(event));
+                        }
+                    }
+                    count += events.size();
+                }
+            }
+            PgqClient.finishBatch(c, batch.batchId());
+            c.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                rollbackQuietly(c);
+            }
+            c.setAutoCommit(true);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("pgq consumer {} on {}: batch {} (ticks {}..{}) done, {} events, {} to retry, {} ms",
+                    endpoint.getConsumerName(), endpoint.getQueueName(), batch.batchId(), batch.prevTickId(),
+                    batch.curTickId(), count, retried, (System.nanoTime() - started) / 1_000_000);
+        }
+        return count;
+    }
+
+    /** Routes one exchange; a failure goes to the retry queue or the dead letters. Returns events retried. */
+    private int deliver(Connection c, BatchInfo batch, List<PgqEvent> events) throws Exception {
+        if (!isRunAllowed()) {
+            throw new IllegalStateException("pgq consumer " + endpoint.getConsumerName() + " is stopping; batch "
+                                            + batch.batchId() + " is left for redelivery");
+        }
+        Exchange exchange = createExchange(false);
+        try {
+            fill(exchange.getIn(), batch, events);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Exception failure = exchange.getException();
+            if (failure == null) {
+                return 0;
+            }
+            int retried = 0;
+            for (PgqEvent event : events) {
+                if (event.retry() < endpoint.getMaxRetries()) {
+                    PgqClient.eventRetry(c, batch.batchId(), event.id(), endpoint.getRetryDelay());
+                    retried++;
+                    LOG.warn("pgq consumer {} on {}: event {} failed ({}); retry {} of {} in {}", endpoint.getConsumerName(),
+                            endpoint.getQueueName(), event.id(), failure.toString(), event.retry() + 1,
+                            endpoint.getMaxRetries(), endpoint.getRetryDelay());
+                } else {
+                    toDeadLetters(batch, event, failure);
+                }
+            }
+            return retried;
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void toDeadLetters(BatchInfo batch, PgqEvent event, Exception failure) throws Exception {
+        if (deadLetters == null) {
+            throw new PgqBatchFailedException("pgq consumer " + endpoint.getConsumerName() + " on " + endpoint.getQueueName()
+                    + ": event " + event.id() + " failed after " + event.retry() + " retries and no deadLetterUri is set;"
+                    + " batch " + batch.batchId() + " stays open", failure);
+        }
+        Exchange dead = deadLetters.send(endpoint.getDeadLetterUri(), ex -> {
+            fill(ex.getIn(), batch, List.of(event));
+            ex.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+        });
+        if (dead.getException() != null) {
+            throw new PgqBatchFailedException("pgq consumer " + endpoint.getConsumerName() + ": event " + event.id()
+                    + " could not go to " + endpoint.getDeadLetterUri() + "; batch " + batch.batchId() + " stays open",
+                    dead.getException());
+        }
+        LOG.warn("pgq consumer {} on {}: event {} failed {} times ({}); sent to {}", endpoint.getConsumerName(),
+                endpoint.getQueueName(), event.id(), event.retry() + 1, failure.toString(), endpoint.getDeadLetterUri());
+    }
+
+    private void fill(Message in, BatchInfo batch, List<PgqEvent> events) {
+        in.setHeader(PgqConstants.QUEUE, endpoint.getQueueName());
+        in.setHeader(PgqConstants.CONSUMER, endpoint.getConsumerName());
+        in.setHeader(PgqConstants.BATCH_ID, batch.batchId());
+        if (endpoint.isBatchMode()) {
+            in.setBody(events);
+            return;
+        }
+        PgqEvent e = events.get(0);
+        in.setBody(e.data());
+        in.setHeader(PgqConstants.EVENT_ID, e.id());
+        in.setHeader(PgqConstants.EVENT_TIME, e.time());
+        in.setHeader(PgqConstants.TXID, e.txid());
+        in.setHeader(PgqConstants.EVENT_TYPE, e.type());
+        in.setHeader(PgqConstants.EXTRA1, e.extra1());
+        in.setHeader(PgqConstants.EXTRA2, e.extra2());
+        in.setHeader(PgqConstants.EXTRA3, e.extra3());
+        in.setHeader(PgqConstants.EXTRA4, e.extra4());
+        in.setHeader(PgqConstants.RETRY, e.retry());
+    }
+
+    private Connection connection() throws SQLException {
+        if (conn == null || conn.isClosed()) {
+            conn = endpoint.getDataSource().getConnection();
+            conn.setAutoCommit(true);
+        }
+        return conn;
+    }
+
+    private void closeConnection() {
+        if (conn != null) {
+            try {
+                conn.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a broken connection: {}", e.getMessage());
+            }
+            conn = null;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.camelskytools.pgq;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import io.camelskytools.pgq.client.NewEvent;
+import io.camelskytools.pgq.client.PgqClient;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
+
+/** Inserts events (one per message, or one per element of a List body), or runs an admin operation. */
+public class PgqProducer extends DefaultProducer {
+
+    private final PgqEndpoint endpoint;
+
+    public PgqProducer(PgqEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        endpoint.checkSchema();
+        super.doStart();
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        PgqOperation op = in.getHeader(PgqConstants.OPERATION, endpoint.getOperation(), PgqOperation.class);
+        String queue = endpoint.getQueueName();
+        try (Connection c = endpoint.getDataSource().getConnection()) {
+            c.setAutoCommit(true);
+            switch (op) {
+                case insert -> insert(exchange, c);
+                case createQueue -> in.setBody(PgqClient.createQueue(c, queue));
+                case dropQueue -> in.setBody(PgqClient.dropQueue(c, queue, endpoint.isForce()));
+                case setQueueConfig -> setQueueConfig(exchange, c);
+                case registerConsumer -> in.setBody(PgqClient.registerConsumer(c, queue, consumerName(in),
+                        endpoint.getStartTick()));
+                case unregisterConsumer -> in.setBody(PgqClient.unregisterConsumer(c, queue, consumerName(in)));
+                case tick -> in.setBody(PgqClient.ticker(c));
+                case forceTick -> in.setBody(PgqClient.forceTick(c, queue));
+                case retryEvents -> in.setBody(PgqClient.retryEvents(c));
+                case maintenance -> in.setBody(PgqClient.maintenance(c));
+                case queueInfo -> in.setBody("*".equals(queue)
+                        ? PgqClient.rows(c, "select * from pgq.get_queue_info()")
+                        : PgqClient.rows(c, "select * from pgq.get_queue_info(?)", queue));
+                case consumerInfo -> in.setBody(PgqClient.rows(c, "select * from pgq.get_consumer_info(?, ?)", queue,
+                        in.getHeader(PgqConstants.CONSUMER_NAME, endpoint.getConsumerName(), String.class)));
+                default -> throw new IllegalArgumentException("pgq: unknown operation " + op);
+            }
+        }
+    }
+
+    private void insert(Exchange exchange, Connection c) throws Exception {
+        Message in = exchange.getIn();
+        Object body = in.getBody();
+        String queue = endpoint.getQueueName();
+        if (body instanceof Collection<?> items) {
+            List<NewEvent> events = new ArrayList<>(items.size());
+            for (Object item : items) {
+                events.add(toEvent(exchange, item));
+            }
+            c.setAutoCommit(false);
+            boolean done = false;
+            try {
+                List<Long> ids = endpoint.getCopyThreshold() > 0 && events.size() >= endpoint.getCopyThreshold()
+                        ? PgqClient.copyEvents(c, queue, events)
+                        : PgqClient.insertEvents(c, queue, events);
+                c.commit();
+                done = true;
+                in.setHeader(PgqConstants.EVENT_IDS, ids);
+            } finally {
+                if (!done) {
+                    c.rollback();
+                }
+                c.setAutoCommit(true);
+            }
+        } else {
+            in.setHeader(PgqConstants.EVENT_ID, PgqClient.insertEvent(c, queue, toEvent(exchange, body)));
+        }
+    }
+
+    private NewEvent toEvent(Exchange exchange, Object item) throws Exception {
+        if (item instanceof NewEvent e) {
+            return e;
+        }
+        Message in = exchange.getIn();
+        String data = item == null ? null
+                : item instanceof String s ? s
+                : exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, item);
+        return new NewEvent(in.getHeader(PgqConstants.EVENT_TYPE, endpoint.getEventType(), String.class), data,
+                in.getHeader(PgqConstants.EXTRA1, String.class), in.getHeader(PgqConstants.EXTRA2, String.class),
+                in.getHeader(PgqConstants.EXTRA3, String.class), in.getHeader(PgqConstants.EXTRA4, String.class));
+    }
+
+    private void setQueueConfig(Exchange exchange, Connection c) throws Exception {
+        Map<?, ?> settings = exchange.getIn().getMandatoryBody(Map.class);
+        for (Map.Entry<?, ?> e : settings.entrySet()) {
+            PgqClient.setQueueConfig(c, endpoint.getQueueName(), String.valueOf(e.getKey()),
+                    e.getValue() == null ? null : String.valueOf(e.getValue()));
+        }
+    }
+
+    private String consumerName(Message in) {
+        String name = in.getHeader(PgqConstants.CONSUMER_NAME, endpoint.getConsumerName(), String.class);
+        if (name == null) {
+            throw new IllegalArgumentException("pgq:" + endpoint.getQueueName()
+                                               + ": this operation needs consumerName (option or CamelPgqConsumerName header)");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,312 @@
+package io.camelskytools.pgq.client;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * The PgQ SQL calls the component makes, on a connection the caller owns (and whose
+ * transaction the caller controls). Works on our schema and on Skytools' PgQ alike.
+ * Values are always bound; identifiers that reach SQL text are quoted.
+ */
+public final class PgqClient {
+
+    private PgqClient() {
+    }
+
+    /** The next batch, or null when there is none yet. */
+    public static BatchInfo nextBatch(Connection c, String queue, String consumer, Duration minLag, Integer minCount,
+                                      Duration minInterval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select batch_id, prev_tick_id, cur_tick_id, prev_tick_time, cur_tick_time"
+                + " from pgq.next_batch_custom(?, ?, ?::interval, ?, ?::interval)")) {
+            ps.setString(1, queue);
+            ps.setString(2, consumer);
+            ps.setString(3, interval(minLag));
+            ps.setObject(4, minCount);
+            ps.setString(5, interval(minInterval));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long batch = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return new BatchInfo(batch, rs.getLong(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class),
+                        rs.getObject(5, OffsetDateTime.class));
+            }
+        }
+    }
+
+    public static int finishBatch(Connection c, long batchId) throws SQLException {
+        return intCall(c, "select pgq.finish_batch(?)", batchId);
+    }
+
+    /** Puts one event of the batch back, to come again after {@code delay}. 0 if it was already there. */
+    public static int eventRetry(Connection c, long batchId, long eventId, Duration delay) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pgq.event_retry(?, ?, now() + ?::interval)")) {
+            ps.setLong(1, batchId);
+            ps.setLong(2, eventId);
+            ps.setString(3, interval(delay));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** register_consumer, or register_consumer_at when a tick is given. 1 if new, 0 if it was registered. */
+    public static int registerConsumer(Connection c, String queue, String consumer, Long tick) throws SQLException {
+        if (tick == null) {
+            return intCall(c, "select pgq.register_consumer(?, ?)", queue, consumer);
+        }
+        return intCall(c, "select pgq.register_consumer_at(?, ?, ?)", queue, consumer, tick);
+    }
+
+    public static int unregisterConsumer(Connection c, String queue, String consumer) throws SQLException {
+        return intCall(c, "select pgq.unregister_consumer(?, ?)", queue, consumer);
+    }
+
+    public static int createQueue(Connection c, String queue) throws SQLException {
+        return intCall(c, "select pgq.create_queue(?)", queue);
+    }
+
+    public static int dropQueue(Connection c, String queue, boolean force) throws SQLException {
+        return intCall(c, "select pgq.drop_queue(?, ?)", queue, force);
+    }
+
+    public static void setQueueConfig(Connection c, String queue, String param, String value) throws SQLException {
+        intCall(c, "select pgq.set_queue_config(?, ?, ?)", queue, param, value);
+    }
+
+    /** pgq.ticker() for all queues: how many got a tick. */
+    public static long ticker(Connection c) throws SQLException {
+        return longCall(c, "select pgq.ticker()");
+    }
+
+    /** Asks for a tick (force_tick) and makes it; returns the latest tick id afterwards. */
+    public static long forceTick(Connection c, String queue) throws SQLException {
+        longCall(c, "select pgq.force_tick(?)", queue);
+        longCall(c, "select pgq.ticker()");
+        return longCall(c, "select last_tick_id from pgq.get_queue_info(?)", queue);
+    }
+
+    /** Moves due retry events back into their queues until none is left; how many moved. */
+    public static long retryEvents(Connection c) throws SQLException {
+        long total = 0;
+        long moved;
+        do {
+            moved = longCall(c, "select pgq.maint_retry_events()");
+            total += moved;
+        } while (moved > 0);
+        return total;
+    }
+
+    /**
+     * One maintenance round: every operation pgq.maint_operations() lists, each in its own
+     * transaction (autocommit), repeated while it returns non-zero. Returns the number of
+     * statements run. The connection must be in autocommit mode.
+     */
+    public static int maintenance(Connection c) throws SQLException {
+        List<String[]> ops = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select func_name, func_arg from pgq.maint_operations()")) {
+            while (rs.next()) {
+                ops.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        int steps = 0;
+        for (String[] op : ops) {
+            String fn = op[0];
+            if (fn.equalsIgnoreCase("vacuum") || fn.equalsIgnoreCase("vacuum analyze")) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(fn + " " + quoteFqName(op[1]));
+                }
+                steps++;
+                continue;
+            }
+            String call = "select " + quoteFqName(fn) + (op[1] == null ? "()" : "(?)");
+            while (true) {
+                steps++;
+                long again = op[1] == null ? longCall(c, call) : longCall(c, call, op[1]);
+                if (again == 0) {
+                    break;
+                }
+            }
+        }
+        return steps;
+    }
+
+    public static long insertEvent(Connection c, String queue, NewEvent e) throws SQLException {
+        return longCall(c, "select pgq.insert_event(?, ?, ?, ?, ?, ?, ?)", queue, e.type(), e.data(), e.extra1(),
+                e.extra2(), e.extra3(), e.extra4());
+    }
+
+    /** Inserts many events with one statement (one round trip); returns their ids in order. */
+    public static List<Long> insertEvents(Connection c, String queue, List<NewEvent> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select pgq.insert_event(?, u.t, u.d, u.e1, u.e2, u.e3, u.e4)"
+                + " from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                + " with ordinality as u(t, d, e1, e2, e3, e4, n) order by u.n")) {
+            ps.setString(1, queue);
+            ps.setArray(2, column(c, events, NewEvent::type));
+            ps.setArray(3, column(c, events, NewEvent::data));
+            ps.setArray(4, column(c, events, NewEvent::extra1));
+            ps.setArray(5, column(c, events, NewEvent::extra2));
+            ps.setArray(6, column(c, events, NewEvent::extra3));
+            ps.setArray(7, column(c, events, NewEvent::extra4));
+            List<Long> ids = new ArrayList<>(events.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /**
+     * Inserts many events with COPY straight into pgq.current_event_table(queue), the way
+     * Skytools' bulk_insert_events does. Must run inside a transaction (the current table
+     * is only valid in it); needs INSERT on the event tables and USAGE on the queue's
+     * event sequence (pgq_admin, or the owner). Returns the ids in order.
+     */
+    public static List<Long> copyEvents(Connection c, String queue, List<NewEvent> events) throws SQLException {
+        String table;
+        String seq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "select pgq.current_event_table(queue_name), queue_event_seq from pgq.queue where queue_name = ?")) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("No such queue: " + queue);
+                }
+                table = rs.getString(1);
+                seq = rs.getString(2);
+            }
+        }
+        List<Long> ids = new ArrayList<>(events.size());
+        try (PreparedStatement ps = c.prepareStatement("select nextval(?::regclass) from generate_series(1, ?)")) {
+            ps.setString(1, quoteFqName(seq));
+            ps.setInt(2, events.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        StringBuilder data = new StringBuilder(events.size() * 64);
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            data.append(ids.get(i)).append("\tnow\t");
+            copyField(data, e.type()).append('\t');
+            copyField(data, e.data()).append('\t');
+            copyField(data, e.extra1()).append('\t');
+            copyField(data, e.extra2()).append('\t');
+            copyField(data, e.extra3()).append('\t');
+            copyField(data, e.extra4()).append('\n');
+        }
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        try {
+            copy.copyIn("copy " + quoteFqName(table)
+                    + " (ev_id, ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) from stdin",
+                    new StringReader(data.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
+    /** Rows of a query as maps (column label to value). */
+    public static List<Map<String, Object>> rows(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Map<String, Object>> out = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = rs.getObject(i);
+                    // intervals and other driver types become text a route can marshal
+                    row.put(md.getColumnLabel(i), v instanceof org.postgresql.util.PGobject ? v.toString() : v);
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    /** "schema.name" quoted as two identifiers; a name without a dot is left in the search path. */
+    public static String quoteFqName(String name) {
+        int dot = name.indexOf('.');
+        if (dot < 0) {
+            return quoteIdent(name);
+        }
+        return quoteIdent(name.substring(0, dot)) + "." + quoteIdent(name.substring(dot + 1));
+    }
+
+    public static String quoteIdent(String ident) {
+        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    }
+
+    static String interval(Duration d) {
+        return d == null ? null : d.toMillis() + " milliseconds";
+    }
+
+    private static StringBuilder copyField(StringBuilder out, String v) {
+        if (v == null) {
+            return out.append("\\N");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
+    }
+
+    private static Array column(Connection c, List<NewEvent> events, java.util.function.Function<NewEvent, String> f)
+            throws SQLException {
+        String[] values = new String[events.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = f.apply(events.get(i));
+        }
+        return c.createArrayOf("text", values);
+    }
+
+    private static int intCall(Connection c, String sql, Object... args) throws SQLException {
+        return (int) longCall(c, sql, args);
+    }
+
+    private static long longCall(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+}
