@@ -97,6 +97,7 @@ class PgqConsumerTest extends PgqComponentTestSupport {
         camel(ds, ticker(), new RouteBuilder() {
             @Override
             public void configure() {
+                errorHandler(defaultErrorHandler().logExhausted(false));
                 from("pgq:jobs?dataSource=#ds&consumerName=worker&maxRetries=2&retryDelay=100ms"
                      + "&deadLetterUri=direct:dead").routeId("worker")
                         .process(e -> {
@@ -136,6 +137,7 @@ class PgqConsumerTest extends PgqComponentTestSupport {
         camel(ds, ticker(), new RouteBuilder() {
             @Override
             public void configure() {
+                errorHandler(defaultErrorHandler().logExhausted(false));
                 from("pgq:q?dataSource=#ds&consumerName=c&maxRetries=0&backoffErrorThreshold=1&backoffMultiplier=2")
                         .process(e -> {
                             seen.add(e.getIn().getBody(String.class));

@@ -1,0 +1,81 @@
+package io.camelskytools.pgq.ticker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * What pgqd does, as Camel routes: for every database (a DataSource bean name) tick all
+ * queues every tickerPeriod, move due retry events every retryPeriod, and run one round of
+ * pgq.maint_operations() every maintPeriod (each step in its own transaction).
+ * <pre>
+ * context.addRoutes(new PgqTickerRoutes().database("orders-db").tickerPeriod(Duration.ofMillis(200)));
+ * </pre>
+ * On our schema any number of these (and pgqd) may run against one database at once: the
+ * ticker serializes itself. Skytools' own PgQ wants one ticker per database.
+ */
+public class PgqTickerRoutes extends RouteBuilder {
+
+    private final List<String> databases = new ArrayList<>();
+    private Duration tickerPeriod = Duration.ofSeconds(1);
+    private Duration retryPeriod = Duration.ofSeconds(30);
+    private Duration maintPeriod = Duration.ofSeconds(120);
+
+    /** Adds a database, by the name of its DataSource bean. */
+    public PgqTickerRoutes database(String dataSourceBean) {
+        if (dataSourceBean == null || dataSourceBean.isBlank() || dataSourceBean.contains("&")) {
+            throw new IllegalArgumentException("PgqTickerRoutes: bad DataSource bean name: " + dataSourceBean);
+        }
+        databases.add(dataSourceBean);
+        return this;
+    }
+
+    public PgqTickerRoutes tickerPeriod(Duration period) {
+        this.tickerPeriod = positive("tickerPeriod", period);
+        return this;
+    }
+
+    public PgqTickerRoutes retryPeriod(Duration period) {
+        this.retryPeriod = positive("retryPeriod", period);
+        return this;
+    }
+
+    public PgqTickerRoutes maintPeriod(Duration period) {
+        this.maintPeriod = positive("maintPeriod", period);
+        return this;
+    }
+
+    @Override
+    public void configure() {
+        if (databases.isEmpty()) {
+            throw new IllegalStateException("PgqTickerRoutes: no database configured");
+        }
+        for (String db : databases) {
+            String pgq = "pgq:*?dataSource=#" + db + "&operation=";
+            from(timer("pgq-ticker-" + db, tickerPeriod)).routeId("pgq-ticker-" + db)
+                    .to(pgq + "tick")
+                    .filter(simple("${body} > 0"))
+                    .log(org.apache.camel.LoggingLevel.DEBUG, "pgq ticker " + db + ": ${body} queue(s) ticked");
+            from(timer("pgq-retry-" + db, retryPeriod)).routeId("pgq-retry-" + db)
+                    .to(pgq + "retryEvents")
+                    .filter(simple("${body} > 0"))
+                    .log("pgq " + db + ": ${body} retry event(s) back in their queues");
+            from(timer("pgq-maint-" + db, maintPeriod)).routeId("pgq-maint-" + db)
+                    .to(pgq + "maintenance")
+                    .log(org.apache.camel.LoggingLevel.DEBUG, "pgq maintenance " + db + ": ${body} step(s)");
+        }
+    }
+
+    private static String timer(String name, Duration period) {
+        return "timer:" + name + "?period=" + period.toMillis() + "&fixedRate=false";
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("PgqTickerRoutes: " + name + " must be positive, not " + d);
+        }
+        return d;
+    }
+}
