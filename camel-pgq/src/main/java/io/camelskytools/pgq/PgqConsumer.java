@@ -227,11 +227,17 @@ public class PgqConsumer extends ScheduledPollConsumer {
         in.setHeader(PgqConstants.EVENT_TIME, e.time());
         in.setHeader(PgqConstants.TXID, e.txid());
         in.setHeader(PgqConstants.EVENT_TYPE, e.type());
-        in.setHeader(PgqConstants.EXTRA1, e.extra1());
-        in.setHeader(PgqConstants.EXTRA2, e.extra2());
-        in.setHeader(PgqConstants.EXTRA3, e.extra3());
-        in.setHeader(PgqConstants.EXTRA4, e.extra4());
+        setIfPresent(in, PgqConstants.EXTRA1, e.extra1());
+        setIfPresent(in, PgqConstants.EXTRA2, e.extra2());
+        setIfPresent(in, PgqConstants.EXTRA3, e.extra3());
+        setIfPresent(in, PgqConstants.EXTRA4, e.extra4());
         in.setHeader(PgqConstants.RETRY, e.retry());
+    }
+
+    private static void setIfPresent(Message in, String header, String value) {
+        if (value != null) {
+            in.setHeader(header, value);
+        }
     }
 
     private Connection connection() throws SQLException {

@@ -114,6 +114,7 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         this.queueName = queueName;
         // the consumer waits for ticks inside poll(); the scheduler only restarts it
         setDelay(1);
+        setInitialDelay(0);
         setGreedy(true);
     }
 

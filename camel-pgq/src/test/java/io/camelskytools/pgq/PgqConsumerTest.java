@@ -214,7 +214,7 @@ class PgqConsumerTest extends PgqComponentTestSupport {
                         try (Sql s = PG.db().open()) {
                             s.exec("select pg_terminate_backend(pid) from pg_stat_activity"
                                    + " where datname = current_database() and pid <> pg_backend_pid()"
-                                   + " and query like '%camel_pgq_batch%'");
+                                   + " and query like '%get_batch_events%'");
                         }
                     }
                 });

@@ -185,28 +185,26 @@ public final class PgqClient {
      * event sequence (pgq_admin, or the owner). Returns the ids in order.
      */
     public static List<Long> copyEvents(Connection c, String queue, List<NewEvent> events) throws SQLException {
-        String table;
-        String seq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "select pgq.current_event_table(queue_name), queue_event_seq from pgq.queue where queue_name = ?")) {
-            ps.setString(1, queue);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("No such queue: " + queue);
-                }
-                table = rs.getString(1);
-                seq = rs.getString(2);
-            }
-        }
+        // the current table and the ids in one round trip
+        String table = null;
         List<Long> ids = new ArrayList<>(events.size());
-        try (PreparedStatement ps = c.prepareStatement("select nextval(?::regclass) from generate_series(1, ?)")) {
-            ps.setString(1, quoteFqName(seq));
+        try (PreparedStatement ps = c.prepareStatement(
+                "with q as (select pgq.current_event_table(queue_name) as t, queue_event_seq::regclass as s"
+                + " from pgq.queue where queue_name = ?)"
+                + " select q.t, array(select nextval(q.s) from generate_series(1, ?)) from q")) {
+            ps.setString(1, queue);
             ps.setInt(2, events.size());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                if (rs.next()) {
+                    table = rs.getString(1);
+                    for (Long id : (Long[]) rs.getArray(2).getArray()) {
+                        ids.add(id);
+                    }
                 }
             }
+        }
+        if (table == null) {
+            throw new SQLException("No such queue: " + queue);
         }
         StringBuilder data = new StringBuilder(events.size() * 64);
         for (int i = 0; i < events.size(); i++) {

@@ -69,7 +69,8 @@ public class PgqTickerRoutes extends RouteBuilder {
     }
 
     private static String timer(String name, Duration period) {
-        return "timer:" + name + "?period=" + period.toMillis() + "&fixedRate=false";
+        // delay=0: the first tick comes at start, not a period later
+        return "timer:" + name + "?delay=0&period=" + period.toMillis() + "&fixedRate=false";
     }
 
     private static Duration positive(String name, Duration d) {

@@ -1,0 +1,362 @@
+package io.camelskytools.pgq.bench;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.camelskytools.pgq.PgqConstants;
+import io.camelskytools.pgq.harness.PgServer;
+import io.camelskytools.pgq.harness.PgTestConfig;
+import io.camelskytools.pgq.schema.SchemaInstaller;
+import io.camelskytools.pgq.ticker.PgqTickerRoutes;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.postgresql.PGConnection;
+
+/**
+ * The pgq: component against the limits it is measured by, in one run on one server:
+ * consumer route vs a hand-written JDBC batch loop; List producer vs plain-table COPY and
+ * vs one insert_event per exchange; commit-to-processor latency at a steady 1000 events/s
+ * with our ticker routes + NOTIFY, and with pgqd (defaults) when it is installed.
+ *
+ *   mvn -B -q -pl camel-pgq -am test-compile exec:java -Dexec.classpathScope=test \
+ *       -Dexec.mainClass=io.camelskytools.pgq.bench.ComponentBenchmark -Dpgtest.server=system
+ */
+public final class ComponentBenchmark {
+
+    private static final String PAYLOAD = "{\"id\": 12345, \"name\": \"some customer\", \"amount\": 99.95}";
+    private static final int READ_EVENTS = Integer.getInteger("bench.readEvents", 200_000);
+    private static final int WRITE_EVENTS = Integer.getInteger("bench.writeEvents", 200_000);
+    private static final int LATENCY_SECONDS = Integer.getInteger("bench.latencySeconds", 10);
+
+    private ComponentBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("== server: " + PgTestConfig.describe());
+        try (PgServer pg = PgTestConfig.startServer()) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres")); Statement st = c.createStatement()) {
+                st.execute("create database bench");
+            }
+            String url = pg.jdbcUrl("bench");
+            try (Connection c = DriverManager.getConnection(url)) {
+                SchemaInstaller.installPgq(c);
+            }
+            HikariDataSource ds = new HikariDataSource();
+            ds.setJdbcUrl(url);
+            ds.setMaximumPoolSize(8);
+            try {
+                double[] read = read(ds, url);
+                double[] write = write(ds, url);
+                double[] latency = latency(ds, pg);
+                System.out.println();
+                System.out.println("== ratios");
+                System.out.printf("  consumer route (batchMode) / JDBC loop  %.2fx  (target >= 0.8)%n", read[2] / read[0]);
+                System.out.printf("  consumer route (per event) / JDBC loop  %.2fx%n", read[1] / read[0]);
+                System.out.printf("  List producer / plain-table COPY        %.2fx  (target >= 0.8)%n", write[1] / write[0]);
+                System.out.printf("  List producer / one event per exchange  %.2fx  (target >= 5)%n", write[1] / write[2]);
+                System.out.printf("  latency p99, ticker routes + NOTIFY     %.1f ms (target <= 50)%n", latency[0]);
+                if (latency.length > 1) {
+                    System.out.printf("  latency p99, pgqd defaults              %.1f ms%n", latency[1]);
+                }
+            } finally {
+                ds.close();
+            }
+        }
+    }
+
+    /** events/s: [JDBC loop, consumer route] */
+    private static double[] read(HikariDataSource ds, String url) throws Exception {
+        System.out.println("== reading " + READ_EVENTS + " events in batches of 1000");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("select pgq.create_queue('rb')");
+            st.execute("select pgq.register_consumer('rb', 'jdbc')");
+            st.execute("select pgq.register_consumer('rb', 'camel')");
+            for (int i = 0; i < READ_EVENTS / 1000; i++) {
+                st.execute("select count(pgq.insert_event('rb', 'order', '" + PAYLOAD + "')) from generate_series(1, 1000)");
+                st.execute("select pgq.force_tick('rb')");
+                st.execute("select pgq.ticker('rb')");
+            }
+            st.execute("vacuum analyze");
+        }
+        double jdbc = 0;
+        double camel = 0;
+        double camelBatch = 0;
+        for (int round = 0; round < 2; round++) {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("select pgq.register_consumer_at('rb', 'jdbc', 1)");
+                st.execute("select pgq.register_consumer_at('rb', 'camel', 1)");
+            }
+            jdbc = jdbcLoop(url);
+            camel = consumerRoute(ds, "camel", false);
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("select pgq.register_consumer_at('rb', 'camel', 1)");
+            }
+            camelBatch = consumerRoute(ds, "camel", true);
+        }
+        System.out.printf("  JDBC loop (next_batch, get_batch_events, finish_batch)  %,12.0f events/s%n", jdbc);
+        System.out.printf("  pgq: consumer route, exchange per event, no-op          %,12.0f events/s%n", camel);
+        System.out.printf("  pgq: consumer route, batchMode (1000 per exchange), no-op %,10.0f events/s%n", camelBatch);
+        return new double[] {jdbc, camel, camelBatch};
+    }
+
+    private static double jdbcLoop(String url) throws Exception {
+        long events = 0;
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement next = c.prepareStatement("select pgq.next_batch('rb', 'jdbc')");
+             PreparedStatement get = c.prepareStatement("select * from pgq.get_batch_events(?)");
+             PreparedStatement finish = c.prepareStatement("select pgq.finish_batch(?)")) {
+            while (true) {
+                long batch;
+                try (ResultSet rs = next.executeQuery()) {
+                    rs.next();
+                    batch = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        break;
+                    }
+                }
+                get.setLong(1, batch);
+                try (ResultSet rs = get.executeQuery()) {
+                    while (rs.next()) {
+                        // what a consumer hands on: every field of the event
+                        blackhole += rs.getLong(1) + rs.getObject(2, OffsetDateTime.class).getNano() + rs.getLong(3)
+                                     + rs.getInt(4) + len(rs.getString(5)) + len(rs.getString(6)) + len(rs.getString(7))
+                                     + len(rs.getString(8)) + len(rs.getString(9)) + len(rs.getString(10));
+                        events++;
+                    }
+                }
+                finish.setLong(1, batch);
+                finish.executeQuery().close();
+            }
+        }
+        check(events, READ_EVENTS);
+        return events / seconds(start);
+    }
+
+    private static double consumerRoute(HikariDataSource ds, String consumer, boolean batchMode) throws Exception {
+        AtomicLong count = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        CamelContext ctx = new DefaultCamelContext();
+        ctx.getRegistry().bind("ds", ds);
+        ctx.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgq:rb?dataSource=#ds&listen=false&fetchSize=1000&consumerName=" + consumer + "&batchMode=" + batchMode)
+                        .process(e -> {
+                            int n = batchMode ? e.getIn().getBody(List.class).size() : 1;
+                            if (count.addAndGet(n) == READ_EVENTS) {
+                                done.countDown();
+                            }
+                        });
+            }
+        });
+        long start = System.nanoTime();
+        ctx.start();
+        if (!done.await(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("consumer route read only " + count.get() + " events");
+        }
+        double rate = READ_EVENTS / seconds(start);
+        ctx.stop();
+        return rate;
+    }
+
+    /** events/s: [plain COPY, List producer, one event per exchange] */
+    private static double[] write(HikariDataSource ds, String url) throws Exception {
+        System.out.println("== producing " + WRITE_EVENTS + " events (lists of 1000)");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("select pgq.create_queue('wb')");
+            st.execute("create sequence plain_seq");
+            st.execute("create table plain_events (ev_id bigint not null default nextval('plain_seq'), ev_time timestamptz not null,"
+                       + " ev_txid bigint not null default txid_current(), ev_owner int4, ev_retry int4, ev_type text, ev_data text,"
+                       + " ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text) with (fillfactor = 100)");
+            st.execute("create index on plain_events (ev_txid)");
+        }
+        List<String> list = new ArrayList<>(Arrays.asList(new String[1000]));
+        list.replaceAll(x -> PAYLOAD);
+        double copy = 0;
+        double producer = 0;
+        double single = 0;
+        CamelContext ctx = new DefaultCamelContext();
+        ctx.getRegistry().bind("ds", ds);
+        ctx.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:list").to("pgq:wb?dataSource=#ds&eventType=order&copyThreshold=200");
+                from("direct:one").to("pgq:wb?dataSource=#ds&eventType=order");
+            }
+        });
+        ctx.start();
+        ProducerTemplate p = ctx.createProducerTemplate();
+        for (int round = 0; round < 2; round++) {
+            copy = plainCopy(url);
+            long start = System.nanoTime();
+            for (int i = 0; i < WRITE_EVENTS / 1000; i++) {
+                p.sendBody("direct:list", list);
+            }
+            producer = WRITE_EVENTS / seconds(start);
+            int n = WRITE_EVENTS / 10;
+            start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                p.sendBody("direct:one", PAYLOAD);
+            }
+            single = n / seconds(start);
+        }
+        ctx.stop();
+        System.out.printf("  plain table COPY                 %,12.0f events/s%n", copy);
+        System.out.printf("  pgq: producer, List body         %,12.0f events/s%n", producer);
+        System.out.printf("  pgq: producer, event per exchange %,11.0f events/s%n", single);
+        return new double[] {copy, producer, single};
+    }
+
+    private static double plainCopy(String url) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            rows.append("now\torder\t").append(PAYLOAD).append('\n');
+        }
+        String data = rows.toString();
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.setAutoCommit(false);
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (int i = 0; i < WRITE_EVENTS / 1000; i++) {
+                copy.copyIn("copy plain_events (ev_time, ev_type, ev_data) from stdin", new StringReader(data));
+                c.commit();
+            }
+        }
+        return WRITE_EVENTS / seconds(start);
+    }
+
+    /** p99 in ms: [ticker routes + NOTIFY, pgqd (when installed)] */
+    private static double[] latency(HikariDataSource ds, PgServer pg) throws Exception {
+        System.out.println("== latency, commit to processor, 1000 events/s for " + LATENCY_SECONDS + " s");
+        double ours = latencyRun(ds, "lat1", true, null);
+        System.out.printf("  ticker routes (20 ms) + NOTIFY   p99 %.1f ms%n", ours);
+        if (!Files.isExecutable(Path.of("/usr/bin/pgqd"))) {
+            System.out.println("  pgqd not installed: skipped");
+            return new double[] {ours};
+        }
+        Path dir = Files.createTempDirectory("bench-pgqd");
+        Files.writeString(dir.resolve("pgqd.ini"), String.join("\n", "[pgqd]",
+                "base_connstr = host=" + pg.host() + " port=" + pg.port() + " user=postgres", "database_list = bench",
+                "logfile = " + dir.resolve("pgqd.log"), "pidfile = " + dir.resolve("pgqd.pid"), "syslog = 0", ""));
+        Process pgqd = new ProcessBuilder("/usr/bin/pgqd", dir.resolve("pgqd.ini").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("pgqd.out").toFile()).start();
+        try {
+            double theirs = latencyRun(ds, "lat2", false, pgqd);
+            System.out.printf("  pgqd (defaults, ticker_period 1 s) p99 %.1f ms%n", theirs);
+            return new double[] {ours, theirs};
+        } finally {
+            pgqd.destroy();
+            pgqd.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double latencyRun(HikariDataSource ds, String queue, boolean ourTicker, Process pgqd) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("select pgq.create_queue('" + queue + "')");
+            st.execute("select pgq.register_consumer('" + queue + "', 'lat')");
+            // tick on every ticker run that sees an event, as pgqd does with its defaults
+            st.execute("select pgq.set_queue_config('" + queue + "', 'ticker_max_lag', '0')");
+        }
+        Map<Long, Long> committed = new ConcurrentHashMap<>();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        CamelContext ctx = new DefaultCamelContext();
+        ctx.getRegistry().bind("ds", ds);
+        if (ourTicker) {
+            ctx.addRoutes(new PgqTickerRoutes().database("ds").tickerPeriod(Duration.ofMillis(20)));
+        }
+        ctx.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgq:" + queue + "?dataSource=#ds&consumerName=lat").process(e -> {
+                    long now = System.nanoTime();
+                    Long at = committed.get(e.getIn().getHeader(PgqConstants.EVENT_ID, Long.class));
+                    if (at != null) {
+                        latencies.add(now - at);
+                    }
+                });
+            }
+        });
+        ctx.start();
+        // measure the steady state: the consumer is idle and listening, the ticker is ticking
+        long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < ready) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        int total = LATENCY_SECONDS * 1000;
+        try (Connection c = ds.getConnection();
+             PreparedStatement ins = c.prepareStatement("select pgq.insert_event(?, 'tick', ?)")) {
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = start + i * 1_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                ins.setString(1, queue);
+                ins.setString(2, PAYLOAD);
+                try (ResultSet rs = ins.executeQuery()) {
+                    rs.next();
+                    committed.put(rs.getLong(1), System.nanoTime());
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (latencies.size() < total && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        ctx.stop();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*), max(gap), percentile_cont(0.5) within group (order by gap)"
+                     + " from (select extract(epoch from tick_time - lag(tick_time) over (order by tick_id)) * 1000 as gap"
+                     + " from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = '" + queue + "') x")) {
+            rs.next();
+            System.out.printf("    %s: %d ticks, gap median %.1f ms, max %.1f ms%n", queue, rs.getLong(1), rs.getDouble(3),
+                    rs.getDouble(2));
+        }
+        check(latencies.size(), total);
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("    %s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", queue, pct(sorted, 0.5),
+                pct(sorted, 0.9), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+        return pct(sorted, 0.99);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted[(int) Math.floor(sorted.length * p)] / 1e6;
+    }
+
+    private static long blackhole;
+
+    private static int len(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static void check(long got, long expected) {
+        if (got != expected) {
+            throw new IllegalStateException("expected " + expected + " events, got " + got);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
