@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.EventCursor;
@@ -15,6 +16,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * half-way (crash, lost connection, shutdown) rolls that transaction back, so the batch
  * is still open and comes again: delivery is at-least-once and no event is lost.
  */
+@ManagedResource(description = "PgQ consumer")
 public class PgqConsumer extends ScheduledPollConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqConsumer.class);
@@ -35,6 +40,13 @@ public class PgqConsumer extends ScheduledPollConsumer {
     private TickListener listener;
     private Connection conn;
     private ProducerTemplate deadLetters;
+    private PgqLagHealthCheck lagCheck;
+    private final AtomicLong eventsConsumed = new AtomicLong();
+    private final AtomicLong batchesFinished = new AtomicLong();
+    private final AtomicLong eventsRetried = new AtomicLong();
+    private final AtomicLong eventsDeadLettered = new AtomicLong();
+    private volatile long lastBatchMillis;
+    private volatile long lastBatchId;
 
     public PgqConsumer(PgqEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -61,6 +73,11 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     "pgq-ticks-" + endpoint.getQueueName());
             listener.start();
         }
+        HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+        if (health != null) {
+            lagCheck = new PgqLagHealthCheck(endpoint, endpoint.getHealthMaxLag(), endpoint.getHealthMaxTickerLag());
+            health.register(lagCheck);
+        }
         super.doStart();
         LOG.info("pgq consumer {} on queue {} started ({}{})", endpoint.getConsumerName(), endpoint.getQueueName(),
                 endpoint.isBatchMode() ? "batch mode" : "event per exchange",
@@ -80,6 +97,13 @@ public class PgqConsumer extends ScheduledPollConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        if (lagCheck != null) {
+            HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+            if (health != null) {
+                health.unregister(lagCheck);
+            }
+            lagCheck = null;
+        }
         if (listener != null) {
             listener.close();
             listener = null;
@@ -144,6 +168,11 @@ public class PgqConsumer extends ScheduledPollConsumer {
             PgqClient.finishBatch(c, batch.batchId());
             c.commit();
             committed = true;
+            eventsConsumed.addAndGet(count);
+            eventsRetried.addAndGet(retried);
+            batchesFinished.incrementAndGet();
+            lastBatchId = batch.batchId();
+            lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
         } finally {
             if (!committed) {
                 rollbackQuietly(c);
@@ -209,6 +238,7 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     + " could not go to " + endpoint.getDeadLetterUri() + "; batch " + batch.batchId() + " stays open",
                     dead.getException());
         }
+        eventsDeadLettered.incrementAndGet();
         LOG.warn("pgq consumer {} on {}: event {} failed {} times ({}); sent to {}", endpoint.getConsumerName(),
                 endpoint.getQueueName(), event.id(), event.retry() + 1, failure.toString(), endpoint.getDeadLetterUri());
     }
@@ -238,6 +268,36 @@ public class PgqConsumer extends ScheduledPollConsumer {
         if (value != null) {
             in.setHeader(header, value);
         }
+    }
+
+    @ManagedAttribute(description = "Events of finished batches (each counted once per delivery)")
+    public long getEventsConsumed() {
+        return eventsConsumed.get();
+    }
+
+    @ManagedAttribute(description = "Batches finished")
+    public long getBatchesFinished() {
+        return batchesFinished.get();
+    }
+
+    @ManagedAttribute(description = "Events put back into the retry queue")
+    public long getEventsRetried() {
+        return eventsRetried.get();
+    }
+
+    @ManagedAttribute(description = "Events sent to deadLetterUri")
+    public long getEventsDeadLettered() {
+        return eventsDeadLettered.get();
+    }
+
+    @ManagedAttribute(description = "How long the last batch took, in milliseconds")
+    public long getLastBatchMillis() {
+        return lastBatchMillis;
+    }
+
+    @ManagedAttribute(description = "Id of the last finished batch")
+    public long getLastBatchId() {
+        return lastBatchId;
     }
 
     private Connection connection() throws SQLException {

@@ -94,6 +94,14 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
               description = "Longest wait between checks for a new batch when the queue is idle.")
     private Duration idleWait = Duration.ofSeconds(1);
 
+    @UriParam(label = "consumer,health", javaType = "java.time.Duration",
+              description = "The consumer's health check is DOWN when its lag (age of its position) passes this.")
+    private Duration healthMaxLag;
+    @UriParam(label = "consumer,health", javaType = "java.time.Duration",
+              description = "The consumer's health check is DOWN when the queue has not ticked for this long"
+                            + " (no ticker running). Mind the queue's ticker_idle_period: an idle queue ticks that seldom.")
+    private Duration healthMaxTickerLag;
+
     @UriParam(label = "producer", defaultValue = "insert", description = "What the producer does.")
     private PgqOperation operation = PgqOperation.insert;
     @UriParam(label = "producer", description = "ev_type of inserted events when the message has no"
@@ -352,6 +360,22 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
 
     public void setIdleWait(Duration idleWait) {
         this.idleWait = idleWait;
+    }
+
+    public Duration getHealthMaxLag() {
+        return healthMaxLag;
+    }
+
+    public void setHealthMaxLag(Duration healthMaxLag) {
+        this.healthMaxLag = healthMaxLag;
+    }
+
+    public Duration getHealthMaxTickerLag() {
+        return healthMaxTickerLag;
+    }
+
+    public void setHealthMaxTickerLag(Duration healthMaxTickerLag) {
+        this.healthMaxTickerLag = healthMaxTickerLag;
     }
 
     public PgqOperation getOperation() {
