@@ -39,6 +39,8 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "copyThreshold": target.setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "deadinterval":
+        case "deadInterval": target.setDeadInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "deadletteruri":
         case "deadLetterUri": target.setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
         case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
@@ -100,6 +102,9 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
         case "starttick":
         case "startTick": target.setStartTick(property(camelContext, java.lang.Long.class, value)); return true;
+        case "subconsumer": target.setSubconsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "targetdatasource":
+        case "targetDataSource": target.setTargetDataSource(property(camelContext, io.camelskytools.pgq.PgqTargetDataSource.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "usefixeddelay":
@@ -128,6 +133,8 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "copyThreshold": return int.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
+        case "deadinterval":
+        case "deadInterval": return java.time.Duration.class;
         case "deadletteruri":
         case "deadLetterUri": return java.lang.String.class;
         case "delay": return long.class;
@@ -189,6 +196,9 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "startScheduler": return boolean.class;
         case "starttick":
         case "startTick": return java.lang.Long.class;
+        case "subconsumer": return java.lang.String.class;
+        case "targetdatasource":
+        case "targetDataSource": return io.camelskytools.pgq.PgqTargetDataSource.class;
         case "timeunit":
         case "timeUnit": return java.util.concurrent.TimeUnit.class;
         case "usefixeddelay":
@@ -218,6 +228,8 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "copyThreshold": return target.getCopyThreshold();
         case "datasource":
         case "dataSource": return target.getDataSource();
+        case "deadinterval":
+        case "deadInterval": return target.getDeadInterval();
         case "deadletteruri":
         case "deadLetterUri": return target.getDeadLetterUri();
         case "delay": return target.getDelay();
@@ -279,6 +291,9 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "startScheduler": return target.isStartScheduler();
         case "starttick":
         case "startTick": return target.getStartTick();
+        case "subconsumer": return target.getSubconsumer();
+        case "targetdatasource":
+        case "targetDataSource": return target.getTargetDataSource();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();
         case "usefixeddelay":

@@ -23,7 +23,7 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(46);
+        Set<String> props = new HashSet<>(49);
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
         props.add("backoffMultiplier");
@@ -32,6 +32,7 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
         props.add("consumerName");
         props.add("copyThreshold");
         props.add("dataSource");
+        props.add("deadInterval");
         props.add("deadLetterUri");
         props.add("delay");
         props.add("eventType");
@@ -67,6 +68,8 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
         props.add("sendEmptyMessageWhenIdle");
         props.add("startScheduler");
         props.add("startTick");
+        props.add("subconsumer");
+        props.add("targetDataSource");
         props.add("timeUnit");
         props.add("useFixedDelay");
         props.add("username");

@@ -86,6 +86,14 @@ public class PgqConsumer extends ScheduledPollConsumer {
 
     private void register() throws SQLException {
         try (Connection c = endpoint.getDataSource().getConnection()) {
+            if (endpoint.getSubconsumer() != null) {
+                if (PgqClient.registerSubconsumer(c, endpoint.getQueueName(), endpoint.getConsumerName(),
+                        endpoint.getSubconsumer()) == 1) {
+                    LOG.info("pgq subconsumer {}.{} registered on queue {}", endpoint.getConsumerName(),
+                            endpoint.getSubconsumer(), endpoint.getQueueName());
+                }
+                return;
+            }
             boolean registered = !PgqClient.rows(c, "select 1 from pgq.get_consumer_info(?, ?)", endpoint.getQueueName(),
                     endpoint.getConsumerName()).isEmpty();
             if (!registered) {
@@ -139,17 +147,33 @@ public class PgqConsumer extends ScheduledPollConsumer {
     /** Processes the next batch; the number of events, or -1 when there was no batch. */
     private int pollBatch() throws Exception {
         Connection c = connection();
-        BatchInfo batch = PgqClient.nextBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getMinLag(),
-                endpoint.getMinCount(), endpoint.getMinInterval());
+        BatchInfo batch = nextBatch(c);
         if (batch == null) {
             return -1;
         }
         long started = System.nanoTime();
         int count = 0;
         int retried = 0;
+        PgqTargetDataSource targetDs = endpoint.getTargetDataSource();
+        Connection target = null;
         c.setAutoCommit(false);
         boolean committed = false;
         try {
+            if (targetDs != null) {
+                target = targetDs.target().getConnection();
+                target.setAutoCommit(false);
+                if (PgqClient.isBatchDone(target, endpoint.getConsumerName(), subconsumerId(), batch.batchId())) {
+                    // applied before a crash, not finished: finishing is all that is left
+                    LOG.info("pgq consumer {} on {}: batch {} was already applied to the target; finishing it",
+                            endpoint.getConsumerName(), endpoint.getQueueName(), batch.batchId());
+                    target.rollback();
+                    finish(c, batch);
+                    c.commit();
+                    committed = true;
+                    return 0;
+                }
+                targetDs.bind(target);
+            }
             try (EventCursor cursor = EventCursor.open(c, batch.batchId(), endpoint.getFetchSize())) {
                 for (List<PgqEvent> events = cursor.next(); !events.isEmpty(); events = cursor.next()) {
                     if (endpoint.isBatchMode()) {
@@ -165,7 +189,12 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     count += events.size();
                 }
             }
-            PgqClient.finishBatch(c, batch.batchId());
+            if (target != null) {
+                targetDs.unbind();
+                PgqClient.setBatchDone(target, endpoint.getConsumerName(), subconsumerId(), batch.batchId());
+                target.commit();
+            }
+            finish(c, batch);
             c.commit();
             committed = true;
             eventsConsumed.addAndGet(count);
@@ -174,6 +203,15 @@ public class PgqConsumer extends ScheduledPollConsumer {
             lastBatchId = batch.batchId();
             lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
         } finally {
+            if (targetDs != null) {
+                targetDs.unbind();
+            }
+            if (target != null) {
+                if (!committed) {
+                    rollbackQuietly(target);
+                }
+                closeQuietly(target);
+            }
             if (!committed) {
                 rollbackQuietly(c);
             }
@@ -204,6 +242,12 @@ public class PgqConsumer extends ScheduledPollConsumer {
             Exception failure = exchange.getException();
             if (failure == null) {
                 return 0;
+            }
+            if (endpoint.getTargetDataSource() != null) {
+                // exactly-once: the batch is applied whole or not at all
+                throw new PgqBatchFailedException("pgq consumer " + endpoint.getConsumerName() + " on "
+                        + endpoint.getQueueName() + ": event " + events.get(0).id() + " failed; batch " + batch.batchId()
+                        + " is rolled back in the target and stays open", failure);
             }
             int retried = 0;
             for (PgqEvent event : events) {
@@ -298,6 +342,38 @@ public class PgqConsumer extends ScheduledPollConsumer {
     @ManagedAttribute(description = "Id of the last finished batch")
     public long getLastBatchId() {
         return lastBatchId;
+    }
+
+    private BatchInfo nextBatch(Connection c) throws SQLException {
+        if (endpoint.getSubconsumer() == null) {
+            return PgqClient.nextBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getMinLag(),
+                    endpoint.getMinCount(), endpoint.getMinInterval());
+        }
+        Long id = PgqClient.nextCoopBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getSubconsumer(),
+                endpoint.getMinLag(), endpoint.getMinCount(), endpoint.getMinInterval(), endpoint.getDeadInterval());
+        // coop batches carry no tick details here; logs show the batch id
+        return id == null ? null : new BatchInfo(id, 0, 0, null, null);
+    }
+
+    private void finish(Connection c, BatchInfo batch) throws SQLException {
+        if (endpoint.getSubconsumer() == null) {
+            PgqClient.finishBatch(c, batch.batchId());
+        } else {
+            PgqClient.finishCoopBatch(c, batch.batchId());
+        }
+    }
+
+    /** pgq_ext keys a record by (consumer, subconsumer); '' for a plain consumer. */
+    private String subconsumerId() {
+        return endpoint.getSubconsumer() == null ? "" : endpoint.getSubconsumer();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the target connection: {}", e.getMessage());
+        }
     }
 
     private Connection connection() throws SQLException {

@@ -53,6 +53,19 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
 
     @UriParam(label = "consumer", description = "The PgQ consumer name (required for consuming).")
     private String consumerName;
+    @UriParam(label = "consumer", description = "Cooperative consumption (pgq_coop): the name of this subconsumer."
+                                               + " Every route instance (in this JVM or another) with the same consumerName"
+                                               + " and its own subconsumer name gets whole batches of that consumer.")
+    private String subconsumer;
+    @UriParam(label = "consumer", defaultValue = "5m", javaType = "java.time.Duration",
+              description = "Cooperative consumption: a sibling subconsumer silent for this long is taken for dead, and its"
+                            + " open batch is taken over.")
+    private Duration deadInterval = Duration.ofMinutes(5);
+    @UriParam(label = "consumer", description = "Exactly-once into a database: a PgqTargetDataSource bean. The route's"
+                                               + " writes through that bean and the record of the batch (pgq_ext in the"
+                                               + " target) commit in one transaction; a batch already recorded is not"
+                                               + " processed again.")
+    private PgqTargetDataSource targetDataSource;
     @UriParam(label = "consumer", defaultValue = "true",
               description = "Register the consumer on the queue at start when it is not registered yet.")
     private boolean registerConsumer = true;
@@ -124,6 +137,9 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         setDelay(1);
         setInitialDelay(0);
         setGreedy(true);
+        // after a failed poll (database down, a batch that fails) skip about a second of polls
+        setBackoffErrorThreshold(1);
+        setBackoffMultiplier(1000);
     }
 
     @Override
@@ -147,6 +163,9 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         if (maxEventsPerExchange < 1) {
             throw new IllegalArgumentException("pgq:" + queueName + ": maxEventsPerExchange must be at least 1, not "
                                                + maxEventsPerExchange);
+        }
+        if (subconsumer != null && subconsumer.isBlank()) {
+            throw new IllegalArgumentException("pgq:" + queueName + ": subconsumer must not be blank");
         }
         if (maxRetries < 0) {
             throw new IllegalArgumentException("pgq:" + queueName + ": maxRetries must not be negative");
@@ -192,6 +211,30 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
             }
             if (installSchema && schema.kind() != PgqSchema.Kind.SKYTOOLS) {
                 SchemaInstaller.installPgq(c);
+            }
+            if (subconsumer != null && !hasSchema(c, "pgq_coop")) {
+                if (!installSchema) {
+                    throw new IllegalStateException("pgq:" + queueName + ": subconsumer needs pgq_coop in database "
+                            + c.getCatalog() + "; install sql/pgq_coop/install.sql or set installSchema=true");
+                }
+                SchemaInstaller.installPgqCoop(c);
+            }
+        }
+        if (targetDataSource != null) {
+            // the target keeps the record of applied batches; ours is installed where none is
+            try (Connection t = targetDataSource.target().getConnection()) {
+                if (!hasSchema(t, "pgq_ext") || installSchema) {
+                    SchemaInstaller.installPgqExt(t);
+                }
+            }
+        }
+    }
+
+    private static boolean hasSchema(Connection c, String schema) throws SQLException {
+        try (var ps = c.prepareStatement("select 1 from pg_catalog.pg_namespace where nspname = ?")) {
+            ps.setString(1, schema);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }
@@ -256,6 +299,30 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
 
     public void setConsumerName(String consumerName) {
         this.consumerName = consumerName;
+    }
+
+    public String getSubconsumer() {
+        return subconsumer;
+    }
+
+    public void setSubconsumer(String subconsumer) {
+        this.subconsumer = subconsumer;
+    }
+
+    public Duration getDeadInterval() {
+        return deadInterval;
+    }
+
+    public void setDeadInterval(Duration deadInterval) {
+        this.deadInterval = deadInterval;
+    }
+
+    public PgqTargetDataSource getTargetDataSource() {
+        return targetDataSource;
+    }
+
+    public void setTargetDataSource(PgqTargetDataSource targetDataSource) {
+        this.targetDataSource = targetDataSource;
     }
 
     public boolean isRegisterConsumer() {

@@ -38,8 +38,14 @@ abstract class PgqComponentTestSupport {
 
     /** A started context with the routes and the "ds" bean. */
     CamelContext camel(DataSource ds, RoutesBuilder... routes) throws Exception {
+        return camel(ds, java.util.Map.of(), routes);
+    }
+
+    /** The same, with more beans in the registry. */
+    CamelContext camel(DataSource ds, java.util.Map<String, Object> beans, RoutesBuilder... routes) throws Exception {
         CamelContext ctx = new DefaultCamelContext();
         ctx.getRegistry().bind("ds", ds);
+        beans.forEach(ctx.getRegistry()::bind);
         for (RoutesBuilder r : routes) {
             ctx.addRoutes(r);
         }

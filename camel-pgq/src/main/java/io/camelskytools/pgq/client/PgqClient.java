@@ -52,6 +52,59 @@ public final class PgqClient {
         }
     }
 
+    /** pgq_coop: the next batch for a subconsumer (taking over a sibling dead for deadInterval), or null. */
+    public static Long nextCoopBatch(Connection c, String queue, String consumer, String subconsumer, Duration minLag,
+                                     Integer minCount, Duration minInterval, Duration deadInterval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select pgq_coop.next_batch_custom(?, ?, ?, ?::interval, ?, ?::interval, ?::interval)")) {
+            ps.setString(1, queue);
+            ps.setString(2, consumer);
+            ps.setString(3, subconsumer);
+            ps.setString(4, interval(minLag));
+            ps.setObject(5, minCount);
+            ps.setString(6, interval(minInterval));
+            ps.setString(7, interval(deadInterval));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long batch = rs.getLong(1);
+                return rs.wasNull() ? null : batch;
+            }
+        }
+    }
+
+    public static int registerSubconsumer(Connection c, String queue, String consumer, String subconsumer)
+            throws SQLException {
+        return intCall(c, "select pgq_coop.register_subconsumer(?, ?, ?)", queue, consumer, subconsumer);
+    }
+
+    public static int finishCoopBatch(Connection c, long batchId) throws SQLException {
+        return intCall(c, "select pgq_coop.finish_batch(?)", batchId);
+    }
+
+    /** pgq_ext in the target database: has this consumer already applied the batch? */
+    public static boolean isBatchDone(Connection target, String consumer, String subconsumer, long batchId)
+            throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("select pgq_ext.is_batch_done(?, ?, ?)")) {
+            ps.setString(1, consumer);
+            ps.setString(2, subconsumer);
+            ps.setLong(3, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    public static void setBatchDone(Connection target, String consumer, String subconsumer, long batchId)
+            throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("select pgq_ext.set_batch_done(?, ?, ?)")) {
+            ps.setString(1, consumer);
+            ps.setString(2, subconsumer);
+            ps.setLong(3, batchId);
+            ps.executeQuery().close();
+        }
+    }
+
     public static int finishBatch(Connection c, long batchId) throws SQLException {
         return intCall(c, "select pgq.finish_batch(?)", batchId);
     }

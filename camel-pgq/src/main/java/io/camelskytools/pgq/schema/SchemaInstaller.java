@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class SchemaInstaller {
 
     public static final String PGQ_SCRIPT = "camel-skytools/sql/pgq/install.sql";
+    public static final String PGQ_COOP_SCRIPT = "camel-skytools/sql/pgq_coop/install.sql";
+    public static final String PGQ_EXT_SCRIPT = "camel-skytools/sql/pgq_ext/install.sql";
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
 
@@ -41,6 +43,40 @@ public final class SchemaInstaller {
         LOG.info("pgq: upgraded camel-skytools pgq {} -> {} in database {}", before.ourVersion(), after.ourVersion(),
                 conn.getCatalog());
         return Outcome.UPGRADED;
+    }
+
+    /** Installs or upgrades pgq_coop (needs pgq); leaves a pgq_coop that is not ours alone. */
+    public static Outcome installPgqCoop(Connection conn) throws SQLException {
+        return installSchema(conn, "pgq_coop", PGQ_COOP_SCRIPT);
+    }
+
+    /** Installs or upgrades pgq_ext (in a consumer's target database); leaves one that is not ours alone. */
+    public static Outcome installPgqExt(Connection conn) throws SQLException {
+        return installSchema(conn, "pgq_ext", PGQ_EXT_SCRIPT);
+    }
+
+    private static Outcome installSchema(Connection conn, String schema, String script) throws SQLException {
+        boolean exists;
+        boolean ours;
+        try (java.sql.PreparedStatement ps = conn.prepareStatement(
+                "select exists (select 1 from pg_catalog.pg_namespace where nspname = ?),"
+                + " to_regprocedure(? || '.camel_skytools_version()') is not null")) {
+            ps.setString(1, schema);
+            ps.setString(2, schema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                exists = rs.getBoolean(1);
+                ours = rs.getBoolean(2);
+            }
+        }
+        if (exists && !ours) {
+            LOG.info("{}: database {} has Skytools' {}; using it as it is", schema, conn.getCatalog(), schema);
+            return Outcome.SKYTOOLS_PRESENT;
+        }
+        run(conn, SqlScript.load(script));
+        LOG.info("{}: {} camel-skytools {} in database {}", schema, exists ? "upgraded" : "installed", schema,
+                conn.getCatalog());
+        return exists ? Outcome.UPGRADED : Outcome.INSTALLED;
     }
 
     /**

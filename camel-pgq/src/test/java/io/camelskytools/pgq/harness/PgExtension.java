@@ -36,6 +36,7 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
 
     private final int count;
     private boolean pgq;
+    private boolean coop;
     private final List<PgServer> servers = new ArrayList<>();
     private final List<TestDb> dbs = new ArrayList<>();
     private final List<Boolean> templateReady = new ArrayList<>();
@@ -52,6 +53,13 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
     /** Every fresh database gets PgQ installed. */
     public PgExtension withPgq() {
         this.pgq = true;
+        return this;
+    }
+
+    /** Every fresh database also gets our pgq_coop (on top of whichever pgq the run uses). */
+    public PgExtension withPgqCoop() {
+        this.pgq = true;
+        this.coop = true;
         return this;
     }
 
@@ -141,6 +149,9 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
                 }
             } else {
                 SchemaInstaller.installPgq(c);
+            }
+            if (coop) {
+                SchemaInstaller.installPgqCoop(c);
             }
         }
     }
