@@ -68,6 +68,34 @@ class PgqExactlyOnceTest extends PgqComponentTestSupport {
         assertThat(processed.get()).isGreaterThan(300);
     }
 
+    @Test
+    void queueMoverProducesIntoTheBatchTransaction() throws Exception {
+        setUp();
+        try (Sql t = targetDb.open()) {
+            t.exec("select pgq.create_queue('moved')");
+            t.exec("select pgq.register_consumer('moved', 'reader')");
+        }
+        PgqTargetDataSource target = new PgqTargetDataSource(dataSource(targetDb));
+        camel(dataSource(source), Map.of("target", target), new RouteBuilder() {
+            @Override
+            public void configure() {
+                // events of 'q' move to 'moved' in the target; the inserts commit with the batch record
+                from("pgq:q?dataSource=#ds&consumerName=mover&targetDataSource=#target&startTick=1")
+                        .setHeader(PgqConstants.EVENT_TYPE, constant("moved"))
+                        .to("pgq:moved?dataSource=#target");
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Sql t = targetDb.open()) {
+                return t.longValue("select count(*) from pgq.event_1") == 300;
+            }
+        });
+        try (Sql t = targetDb.open()) {
+            assertThat(t.longValue("select count(distinct ev_data) from pgq.event_1 where ev_type = 'moved'")).isEqualTo(300);
+            assertThat(t.longValue("select count(distinct ev_txid) from pgq.event_1")).isLessThanOrEqualTo(2);
+        }
+    }
+
     private void setUp() throws Exception {
         source = PG.db();
         targetDb = PG.newDb(0, "target");
