@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The target database of an exactly-once consumer. Give the same bean to the consumer
+ * A DataSource whose connections join the transaction in progress on the calling thread:
+ * the batch of an exactly-once consumer, or a route under {@link PgqTransactionPolicy}.
+ * For an exactly-once consumer, give the same bean to the consumer
  * ({@code targetDataSource=#target}) and to whatever writes in the route (camel-sql,
  * camel-jdbc, a bean with JDBC): while the consumer processes a batch, every
  * {@code getConnection()} on the consumer's thread returns the batch's transaction, so the
@@ -44,6 +46,11 @@ public final class PgqTargetDataSource implements DataSource {
 
     void unbind() {
         bound.remove();
+    }
+
+    /** Whether this thread is inside a batch or transacted route on this DataSource. */
+    public boolean isBound() {
+        return bound.get() != null;
     }
 
     @Override
