@@ -25,7 +25,7 @@ public class PgqTickerRoutes extends RouteBuilder {
 
     /** Adds a database, by the name of its DataSource bean. */
     public PgqTickerRoutes database(String dataSourceBean) {
-        if (dataSourceBean == null || dataSourceBean.isBlank() || dataSourceBean.contains("&")) {
+        if (dataSourceBean == null || dataSourceBean.isBlank() || !dataSourceBean.matches("[A-Za-z0-9_.\\-]+")) {
             throw new IllegalArgumentException("PgqTickerRoutes: bad DataSource bean name: " + dataSourceBean);
         }
         databases.add(dataSourceBean);

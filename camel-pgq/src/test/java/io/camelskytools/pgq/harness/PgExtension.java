@@ -154,5 +154,9 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
                 SchemaInstaller.installPgqCoop(c);
             }
         }
+        // a real template: tools that scan the server's databases (pgqd, discovery) leave it alone
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl("postgres")); Statement st = c.createStatement()) {
+            st.execute("alter database " + TEMPLATE + " is_template true allow_connections false");
+        }
     }
 }
