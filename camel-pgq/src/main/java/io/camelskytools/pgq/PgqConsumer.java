@@ -41,6 +41,8 @@ public class PgqConsumer extends ScheduledPollConsumer {
     private Connection conn;
     private ProducerTemplate deadLetters;
     private PgqLagHealthCheck lagCheck;
+    // a PgqMetrics, typed Object so this class loads without Micrometer
+    private Object metrics;
     private final AtomicLong eventsConsumed = new AtomicLong();
     private final AtomicLong batchesFinished = new AtomicLong();
     private final AtomicLong eventsRetried = new AtomicLong();
@@ -72,6 +74,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
             listener = new TickListener(endpoint.getDataSource(), endpoint.getQueueName(), ticks,
                     "pgq-ticks-" + endpoint.getQueueName());
             listener.start();
+        }
+        if (MicrometerPresence.PRESENT) {
+            metrics = PgqMetrics.forConsumer(getEndpoint().getCamelContext(), endpoint.getQueueName(), consumerLabel());
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
         if (health != null) {
@@ -202,6 +207,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
             batchesFinished.incrementAndGet();
             lastBatchId = batch.batchId();
             lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
+            if (metrics != null) {
+                ((PgqMetrics) metrics).batch(count, retried, System.nanoTime() - started, batch.curTickTime());
+            }
         } finally {
             if (targetDs != null) {
                 targetDs.unbind();
@@ -283,6 +291,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     dead.getException());
         }
         eventsDeadLettered.incrementAndGet();
+        if (metrics != null) {
+            ((PgqMetrics) metrics).deadLettered();
+        }
         LOG.warn("pgq consumer {} on {}: event {} failed {} times ({}); sent to {}", endpoint.getConsumerName(),
                 endpoint.getQueueName(), event.id(), event.retry() + 1, failure.toString(), endpoint.getDeadLetterUri());
     }
@@ -361,6 +372,11 @@ public class PgqConsumer extends ScheduledPollConsumer {
         } else {
             PgqClient.finishCoopBatch(c, batch.batchId());
         }
+    }
+
+    private String consumerLabel() {
+        return endpoint.getSubconsumer() == null ? endpoint.getConsumerName()
+                : endpoint.getConsumerName() + "." + endpoint.getSubconsumer();
     }
 
     /** pgq_ext keys a record by (consumer, subconsumer); '' for a plain consumer. */

@@ -17,6 +17,8 @@ import org.apache.camel.support.DefaultProducer;
 public class PgqProducer extends DefaultProducer {
 
     private final PgqEndpoint endpoint;
+    // a PgqMetrics, typed Object so this class loads without Micrometer
+    private Object metrics;
 
     public PgqProducer(PgqEndpoint endpoint) {
         super(endpoint);
@@ -26,6 +28,9 @@ public class PgqProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         endpoint.checkSchema();
+        if (MicrometerPresence.PRESENT) {
+            metrics = PgqMetrics.forProducer(endpoint.getCamelContext(), endpoint.getQueueName());
+        }
         super.doStart();
     }
 
@@ -76,6 +81,9 @@ public class PgqProducer extends DefaultProducer {
                 c.commit();
                 done = true;
                 in.setHeader(PgqConstants.EVENT_IDS, ids);
+                if (metrics != null) {
+                    ((PgqMetrics) metrics).produced(ids.size());
+                }
             } finally {
                 if (!done) {
                     c.rollback();
@@ -84,6 +92,9 @@ public class PgqProducer extends DefaultProducer {
             }
         } else {
             in.setHeader(PgqConstants.EVENT_ID, PgqClient.insertEvent(c, queue, toEvent(exchange, body)));
+            if (metrics != null) {
+                ((PgqMetrics) metrics).produced(1);
+            }
         }
     }
 

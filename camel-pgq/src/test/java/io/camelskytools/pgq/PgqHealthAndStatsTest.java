@@ -14,6 +14,7 @@ import javax.management.ObjectName;
 import javax.sql.DataSource;
 
 import io.camelskytools.pgq.harness.Sql;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
@@ -30,7 +31,8 @@ class PgqHealthAndStatsTest extends PgqComponentTestSupport {
             s.exec("select pgq.register_consumer('q', 'c')");
         }
         CountDownLatch release = new CountDownLatch(1);
-        CamelContext ctx = camel(ds, new RouteBuilder() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext ctx = camel(ds, java.util.Map.of("meters", meters), new RouteBuilder() {
             @Override
             public void configure() {
                 from("pgq:q?dataSource=#ds&consumerName=c&healthMaxLag=2s").routeId("slow")
@@ -57,6 +59,11 @@ class PgqHealthAndStatsTest extends PgqComponentTestSupport {
         ObjectName consumer = names.stream().filter(n -> n.toString().contains("PgqConsumer")).findFirst().orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> ((Long) jmx.getAttribute(consumer, "EventsConsumed")) >= 1);
         assertThat((Long) jmx.getAttribute(consumer, "BatchesFinished")).isGreaterThanOrEqualTo(2);
+
+        // and the same through Micrometer, when the application has a registry
+        assertThat(meters.get("pgq.events.consumed").tags("queue", "q", "consumer", "c").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("pgq.batch.duration").timer().count()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("pgq.consumer.lag.seconds").gauge().value()).isBetween(0.0, 60.0);
     }
 
     private static void tick() throws Exception {
