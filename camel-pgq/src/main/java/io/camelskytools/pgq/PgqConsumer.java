@@ -251,6 +251,11 @@ public class PgqConsumer extends ScheduledPollConsumer {
             if (failure == null) {
                 return 0;
             }
+            if (!isRunAllowed()) {
+                // a failure caused by the shutdown itself: leave the whole batch for the next run
+                throw new IllegalStateException("pgq consumer " + endpoint.getConsumerName() + " stopped during batch "
+                                                + batch.batchId() + "; it is left for redelivery", failure);
+            }
             if (endpoint.getTargetDataSource() != null) {
                 // exactly-once: the batch is applied whole or not at all
                 throw new PgqBatchFailedException("pgq consumer " + endpoint.getConsumerName() + " on "
