@@ -105,10 +105,18 @@ public class PgqProducer extends DefaultProducer {
         Message in = exchange.getIn();
         String data = item == null ? null
                 : item instanceof String s ? s
-                : exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, item);
+                : toText(exchange, item);
         return new NewEvent(in.getHeader(PgqConstants.EVENT_TYPE, endpoint.getEventType(), String.class), data,
                 in.getHeader(PgqConstants.EXTRA1, String.class), in.getHeader(PgqConstants.EXTRA2, String.class),
                 in.getHeader(PgqConstants.EXTRA3, String.class), in.getHeader(PgqConstants.EXTRA4, String.class));
+    }
+
+    /** Structured bodies as JSON (with Jackson on the classpath); anything else through Camel's converters. */
+    private static String toText(Exchange exchange, Object item) throws Exception {
+        if (JsonBodies.PRESENT && JsonBodies.structured(item)) {
+            return JsonBodies.toJson(item);
+        }
+        return exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, item);
     }
 
     private void setQueueConfig(Exchange exchange, Connection c) throws Exception {
