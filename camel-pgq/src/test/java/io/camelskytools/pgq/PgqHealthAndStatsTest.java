@@ -66,6 +66,26 @@ class PgqHealthAndStatsTest extends PgqComponentTestSupport {
         assertThat(meters.get("pgq.consumer.lag.seconds").gauge().value()).isBetween(0.0, 60.0);
     }
 
+    @Test
+    void tickerThatStoppedTickingIsReported() throws Exception {
+        DataSource ds = dataSource(PG.db());
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('q')");
+            s.exec("select pgq.register_consumer('q', 'c')");
+        }
+        CamelContext ctx = camel(ds, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgq:q?dataSource=#ds&consumerName=c&healthMaxTickerLag=1s").process(e -> { });
+            }
+        });
+        // nobody ticks: after a second the check says so
+        await().atMost(Duration.ofSeconds(15)).until(() -> lagCheck(ctx).getState() == HealthCheck.State.DOWN);
+        assertThat(lagCheck(ctx).getMessage()).get().asString().contains("has not ticked").contains("is a ticker running?");
+        tick();
+        await().atMost(Duration.ofSeconds(15)).until(() -> lagCheck(ctx).getState() == HealthCheck.State.UP);
+    }
+
     private static void tick() throws Exception {
         try (Sql s = PG.db().open()) {
             s.exec("select pgq.force_tick('q')");

@@ -1,0 +1,58 @@
+package io.camelskytools.runtime;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** Rows as an aligned text table, or as JSON for scripts. */
+final class Output {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private Output() {
+    }
+
+    static void print(PrintWriter out, List<Map<String, Object>> rows, boolean json) throws Exception {
+        if (json) {
+            out.println(JSON.writeValueAsString(rows));
+            return;
+        }
+        if (rows.isEmpty()) {
+            out.println("(none)");
+            return;
+        }
+        List<String> cols = new ArrayList<>(rows.get(0).keySet());
+        int[] width = new int[cols.size()];
+        for (int i = 0; i < cols.size(); i++) {
+            width[i] = cols.get(i).length();
+            for (Map<String, Object> r : rows) {
+                width[i] = Math.max(width[i], text(r.get(cols.get(i))).length());
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            line.append(i == 0 ? "" : "  ").append(pad(cols.get(i), width[i]));
+        }
+        out.println(line.toString().stripTrailing());
+        for (Map<String, Object> r : rows) {
+            line.setLength(0);
+            for (int i = 0; i < cols.size(); i++) {
+                line.append(i == 0 ? "" : "  ").append(pad(text(r.get(cols.get(i))), width[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : v.toString();
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(Math.max(0, w - s.length()));
+    }
+}

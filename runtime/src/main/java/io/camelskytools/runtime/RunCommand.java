@@ -1,0 +1,137 @@
+package io.camelskytools.runtime;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.pgq.schema.SchemaInstaller;
+import io.camelskytools.pgq.ticker.PgqTickerRoutes;
+import org.apache.camel.main.Main;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code skytools run}: Camel Main with the ticker, retry and maintenance routes for every
+ * configured database, the shipped routes (routes/) and the user's. With no database
+ * configured it starts an embedded PostgreSQL, installs our PgQ and runs a demo queue.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+         description = "Run the ticker, maintenance and routes. With no database configured: an embedded PostgreSQL"
+                       + " with a demo queue.")
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkytoolsCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--routes", paramLabel = "PATTERN",
+            description = "More routes to load (Camel resource patterns: file:routes/*.yaml, classpath:my/*.yaml)."
+                          + " Repeatable.")
+    List<String> routes = new ArrayList<>();
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory of the embedded PostgreSQL (default: ~/.skytools/embedded/data).")
+    Path dataDir = Path.of(System.getProperty("user.home"), ".skytools", "embedded", "data");
+
+    @Option(names = "--port", description = "Port of the embedded PostgreSQL (default: a free one).")
+    int port;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (default: run until"
+                                                                        + " Ctrl-C).")
+    int duration;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SkytoolsConfig config = root.config();
+        Map<String, DatabaseConfig> dbs = new LinkedHashMap<>(config.databases());
+        Duration tickerPeriod = config.duration("skytools.ticker.period", Duration.ofSeconds(1));
+        Duration retryPeriod = config.duration("skytools.retry.period", Duration.ofSeconds(30));
+        Duration maintPeriod = config.duration("skytools.maint.period", Duration.ofSeconds(120));
+        EmbeddedDatabase embedded = null;
+        List<HikariDataSource> pools = new ArrayList<>();
+        try {
+            boolean demo;
+            if (dbs.isEmpty()) {
+                out.println("skytools: no database configured (" + config.source() + "): starting an embedded PostgreSQL");
+                embedded = EmbeddedDatabase.start(dataDir.toAbsolutePath(), port);
+                out.println("skytools: embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + embedded.dataDir());
+                dbs.put("main", embedded.config());
+                demo = config.bool("skytools.demo", true);
+                prepareEmbedded(embedded.config(), demo, out);
+            } else {
+                demo = config.bool("skytools.demo", false);
+            }
+
+            Main main = new Main();
+            main.setDefaultPropertyPlaceholderLocation("false");
+            PgqTickerRoutes ticker = new PgqTickerRoutes().tickerPeriod(tickerPeriod).retryPeriod(retryPeriod)
+                    .maintPeriod(maintPeriod);
+            for (DatabaseConfig db : dbs.values()) {
+                HikariDataSource pool = pool(db);
+                pools.add(pool);
+                main.bind(db.beanName(), pool);
+                ticker.database(db.beanName());
+                out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
+            }
+            main.configure().addRoutesBuilder(ticker);
+            List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
+            patterns.addAll(routes);
+            main.configure().setRoutesIncludePattern(String.join(",", patterns));
+            main.addInitialProperty("skytools.demo", Boolean.toString(demo));
+            main.addInitialProperty("skytools.demo.db", dbs.values().iterator().next().beanName());
+            main.configure().setName("skytools");
+            main.configure().setShutdownTimeout(10);
+            if (duration > 0) {
+                main.configure().setDurationMaxSeconds(duration);
+            }
+            out.println("skytools: ticker every " + tickerPeriod.toMillis() + " ms, retries every " + retryPeriod.toSeconds()
+                        + " s, maintenance every " + maintPeriod.toSeconds() + " s; routes from " + String.join(", ", patterns)
+                        + (demo ? "; demo queue 'demo' with consumer 'demo-reader'" : ""));
+            out.flush();
+            main.run();
+            return 0;
+        } finally {
+            pools.forEach(HikariDataSource::close);
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseConfig db) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(db.url());
+        cfg.setUsername(db.user());
+        cfg.setPassword(db.password());
+        cfg.setPoolName(db.beanName());
+        cfg.setMaximumPoolSize(6);
+        cfg.setMinimumIdle(1);
+        // a database that is down at start does not stop the others; its routes retry
+        cfg.setInitializationFailTimeout(-1);
+        return new HikariDataSource(cfg);
+    }
+
+    private static void prepareEmbedded(DatabaseConfig db, boolean demo, PrintWriter out) throws Exception {
+        try (Connection c = Connections.open(db)) {
+            SchemaInstaller.installPgq(c);
+            if (demo && PgqClient.createQueue(c, "demo") == 1) {
+                out.println("skytools: created queue 'demo'");
+            }
+        }
+    }
+}
