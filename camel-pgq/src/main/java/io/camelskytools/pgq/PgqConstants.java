@@ -33,6 +33,10 @@ public final class PgqConstants {
     @Metadata(label = "consumer", description = "How many times the event was retried before (0 the first time).",
               javaType = "int")
     public static final String RETRY = "CamelPgqRetry";
+    @Metadata(label = "producer", description = "Insert into this queue instead of the endpoint's (the header is removed"
+                                                + " once used, so it does not travel on to the next pgq endpoint).",
+              javaType = "String")
+    public static final String OVERRIDE_QUEUE = "CamelPgqOverrideQueue";
     @Metadata(label = "producer", description = "The operation to run; overrides the endpoint's operation option.",
               javaType = "io.camelskytools.pgq.PgqOperation")
     public static final String OPERATION = "CamelPgqOperation";

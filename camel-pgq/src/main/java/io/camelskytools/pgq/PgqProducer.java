@@ -38,14 +38,15 @@ public class PgqProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         PgqOperation op = in.getHeader(PgqConstants.OPERATION, endpoint.getOperation(), PgqOperation.class);
-        String queue = endpoint.getQueueName();
+        String override = in.removeHeader(PgqConstants.OVERRIDE_QUEUE) instanceof String o ? o : null;
+        String queue = override != null ? override : endpoint.getQueueName();
         try (Connection c = endpoint.getDataSource().getConnection()) {
             c.setAutoCommit(true);
             switch (op) {
-                case insert -> insert(exchange, c);
+                case insert -> insert(exchange, c, queue);
                 case createQueue -> in.setBody(PgqClient.createQueue(c, queue));
                 case dropQueue -> in.setBody(PgqClient.dropQueue(c, queue, endpoint.isForce()));
-                case setQueueConfig -> setQueueConfig(exchange, c);
+                case setQueueConfig -> setQueueConfig(exchange, c, queue);
                 case registerConsumer -> in.setBody(PgqClient.registerConsumer(c, queue, consumerName(in),
                         endpoint.getStartTick()));
                 case unregisterConsumer -> in.setBody(PgqClient.unregisterConsumer(c, queue, consumerName(in)));
@@ -63,10 +64,9 @@ public class PgqProducer extends DefaultProducer {
         }
     }
 
-    private void insert(Exchange exchange, Connection c) throws Exception {
+    private void insert(Exchange exchange, Connection c, String queue) throws Exception {
         Message in = exchange.getIn();
         Object body = in.getBody();
-        String queue = endpoint.getQueueName();
         if (body instanceof Collection<?> items) {
             List<NewEvent> events = new ArrayList<>(items.size());
             for (Object item : items) {
@@ -119,10 +119,10 @@ public class PgqProducer extends DefaultProducer {
         return exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, item);
     }
 
-    private void setQueueConfig(Exchange exchange, Connection c) throws Exception {
+    private void setQueueConfig(Exchange exchange, Connection c, String queue) throws Exception {
         Map<?, ?> settings = exchange.getIn().getMandatoryBody(Map.class);
         for (Map.Entry<?, ?> e : settings.entrySet()) {
-            PgqClient.setQueueConfig(c, endpoint.getQueueName(), String.valueOf(e.getKey()),
+            PgqClient.setQueueConfig(c, queue, String.valueOf(e.getKey()),
                     e.getValue() == null ? null : String.valueOf(e.getValue()));
         }
     }

@@ -15,6 +15,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.schema.SchemaInstaller;
 import io.camelskytools.pgq.ticker.PgqTickerRoutes;
+import io.camelskytools.routes.HttpIngestRoutes;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
             }
             main.configure().addRoutesBuilder(ticker);
+            configureHttp(main, config, dbs, out);
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
             patterns.addAll(routes);
             main.configure().setRoutesIncludePattern(String.join(",", patterns));
@@ -110,6 +112,49 @@ final class RunCommand implements Callable<Integer> {
             if (embedded != null) {
                 embedded.close();
             }
+        }
+    }
+
+    /** The HTTP bridge (skytools.http.*) and the management endpoints /observe/health and /observe/metrics. */
+    private static void configureHttp(Main main, SkytoolsConfig config, Map<String, DatabaseConfig> dbs, PrintWriter out) {
+        if (config.bool("skytools.http.enabled", false)) {
+            String host = config.get("skytools.http.host", "127.0.0.1");
+            String port = port(config, "skytools.http.port", "8080");
+            String dbName = config.get("skytools.http.db", dbs.keySet().iterator().next());
+            DatabaseConfig db = dbs.get(dbName);
+            if (db == null) {
+                throw new SkytoolsConfig.ConfigException("skytools.http.db names no configured database: " + dbName);
+            }
+            main.addInitialProperty("camel.server.enabled", "true");
+            main.addInitialProperty("camel.server.host", host);
+            main.addInitialProperty("camel.server.port", port);
+            main.configure().addRoutesBuilder(new HttpIngestRoutes(db.beanName()));
+            out.println("skytools: HTTP bridge on http://" + host + ":" + port + "/queues/{queue}/events -> database " + dbName);
+        }
+        if (config.bool("skytools.management.enabled", true)) {
+            String host = config.get("skytools.management.host", "127.0.0.1");
+            String port = port(config, "skytools.management.port", "9876");
+            main.addInitialProperty("camel.management.enabled", "true");
+            main.addInitialProperty("camel.management.host", host);
+            main.addInitialProperty("camel.management.port", port);
+            main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+            main.addInitialProperty("camel.management.metricsEnabled", "true");
+            main.addInitialProperty("camel.metrics.enabled", "true");
+            out.println("skytools: health on http://" + host + ":" + port + "/observe/health, Prometheus metrics on http://"
+                        + host + ":" + port + "/observe/metrics");
+        }
+    }
+
+    private static String port(SkytoolsConfig config, String key, String dflt) {
+        String v = config.get(key, dflt);
+        try {
+            int p = Integer.parseInt(v);
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new SkytoolsConfig.ConfigException(key + " must be a port number (1-65535), not '" + v + "'");
         }
     }
 
