@@ -64,7 +64,9 @@ final class RunCommand implements Callable<Integer> {
         Duration retryPeriod = config.duration("skytools.retry.period", Duration.ofSeconds(30));
         Duration maintPeriod = config.duration("skytools.maint.period", Duration.ofSeconds(120));
         EmbeddedDatabase embedded = null;
+        org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker = null;
         List<HikariDataSource> pools = new ArrayList<>();
+        Map<String, Object> beans = new LinkedHashMap<>();
         try {
             boolean demo;
             if (dbs.isEmpty()) {
@@ -86,11 +88,13 @@ final class RunCommand implements Callable<Integer> {
                 HikariDataSource pool = pool(db);
                 pools.add(pool);
                 main.bind(db.beanName(), pool);
+                beans.put(db.beanName(), pool);
                 ticker.database(db.beanName());
                 out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
             }
             main.configure().addRoutesBuilder(ticker);
             configureHttp(main, config, dbs, out);
+            broker = JmsBridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
             patterns.addAll(routes);
             main.configure().setRoutesIncludePattern(String.join(",", patterns));
@@ -108,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
             main.run();
             return 0;
         } finally {
+            if (broker != null) {
+                broker.stop();
+            }
             pools.forEach(HikariDataSource::close);
             if (embedded != null) {
                 embedded.close();

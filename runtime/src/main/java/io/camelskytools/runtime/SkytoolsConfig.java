@@ -139,6 +139,23 @@ public final class SkytoolsConfig {
         return out;
     }
 
+    /** The NAMEs of keys PREFIX.NAME.something, from the file and the environment. */
+    public TreeSet<String> prefixedNames(String prefix) {
+        TreeSet<String> names = new TreeSet<>();
+        for (String k : props.stringPropertyNames()) {
+            if (k.startsWith(prefix) && k.indexOf('.', prefix.length()) > prefix.length()) {
+                names.add(k.substring(prefix.length(), k.indexOf('.', prefix.length())));
+            }
+        }
+        String envPrefix = envName(prefix);
+        for (String k : env.keySet()) {
+            if (k.startsWith(envPrefix) && k.endsWith("_TYPE")) {
+                names.add(k.substring(envPrefix.length(), k.length() - "_TYPE".length()).toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
     private static void addDbName(TreeSet<String> names, String key) {
         if (key.startsWith("skytools.db.")) {
             String rest = key.substring("skytools.db.".length());
