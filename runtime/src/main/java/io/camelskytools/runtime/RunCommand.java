@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
             }
             main.configure().addRoutesBuilder(ticker);
             configureHttp(main, config, dbs, out);
-            broker = JmsBridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
+            broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
             patterns.addAll(routes);
             main.configure().setRoutesIncludePattern(String.join(",", patterns));

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 
 import io.camelskytools.pgq.PgqTargetDataSource;
 import io.camelskytools.routes.JmsToQueueRoutes;
+import io.camelskytools.routes.QueueToHttpRoutes;
 import io.camelskytools.routes.QueueToJmsRoutes;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -17,13 +18,13 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 
 /**
- * The JMS bridges of `skytools run` (skytools.bridge.NAME.*), and the broker they use: an
- * in-process ActiveMQ Artemis with a persistent journal by default, or the broker at
- * skytools.jms.url.
+ * The bridges of `skytools run` (skytools.bridge.NAME.*): queue -> JMS, JMS -> queue,
+ * queue -> HTTP webhook. The JMS ones use an in-process ActiveMQ Artemis with a persistent
+ * journal by default, or the broker at skytools.jms.url.
  */
-final class JmsBridges {
+final class Bridges {
 
-    private JmsBridges() {
+    private Bridges() {
     }
 
     /** Sets up the bridges; returns the embedded broker to stop at the end, or null. */
@@ -34,8 +35,9 @@ final class JmsBridges {
             return null;
         }
         EmbeddedActiveMQ broker = null;
+        boolean jmsNeeded = names.stream().anyMatch(n -> config.get("skytools.bridge." + n + ".type", "").contains("jms"));
         String url = config.get("skytools.jms.url");
-        if (url == null) {
+        if (jmsNeeded && url == null) {
             Path dir = config.get("skytools.jms.dir") != null ? Path.of(config.get("skytools.jms.dir")) : stateDir.resolve("artemis");
             ConfigurationImpl cfg = new ConfigurationImpl();
             cfg.setPersistenceEnabled(true);
@@ -56,15 +58,17 @@ final class JmsBridges {
             out.println("skytools: in-process ActiveMQ Artemis broker, journal in " + dir
                         + (port == null ? "" : ", tcp://127.0.0.1:" + port));
         }
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?")
-                                                                          + "reconnectAttempts=-1&retryInterval=500");
-        if (config.get("skytools.jms.user") != null) {
-            factory.setUser(config.get("skytools.jms.user"));
-            factory.setPassword(config.get("skytools.jms.password"));
+        if (jmsNeeded) {
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?")
+                                                                              + "reconnectAttempts=-1&retryInterval=500");
+            if (config.get("skytools.jms.user") != null) {
+                factory.setUser(config.get("skytools.jms.user"));
+                factory.setPassword(config.get("skytools.jms.password"));
+            }
+            JmsComponent jms = JmsComponent.jmsComponent(factory);
+            jms.getConfiguration().setRecoveryInterval(1000);
+            main.bind("jms", jms);
         }
-        JmsComponent jms = JmsComponent.jmsComponent(factory);
-        jms.getConfiguration().setRecoveryInterval(1000);
-        main.bind("jms", jms);
 
         for (String name : names) {
             String prefix = "skytools.bridge." + name + ".";
@@ -74,6 +78,24 @@ final class JmsBridges {
                 throw new SkytoolsConfig.ConfigException(prefix + "db names no configured database: " + config.get(prefix + "db"));
             }
             String queue = required(config, prefix + "queue");
+            if (type.equals("queue-to-http")) {
+                String consumer = config.get(prefix + "consumer", "http-" + name);
+                QueueToHttpRoutes hook = new QueueToHttpRoutes(db.beanName(), queue, consumer, required(config, prefix + "url"))
+                        .retryDelay(config.duration(prefix + "retry-delay", java.time.Duration.ofSeconds(30)))
+                        .timeout(config.duration(prefix + "timeout", java.time.Duration.ofSeconds(10)));
+                if (config.get(prefix + "max-retries") != null) {
+                    try {
+                        hook.maxRetries(Integer.parseInt(config.get(prefix + "max-retries")));
+                    } catch (NumberFormatException e) {
+                        throw new SkytoolsConfig.ConfigException(prefix + "max-retries must be a number, not '"
+                                                                 + config.get(prefix + "max-retries") + "'");
+                    }
+                }
+                main.configure().addRoutesBuilder(hook);
+                out.println("skytools: bridge " + name + ": queue " + queue + " (" + db.name() + ", consumer " + consumer
+                            + ") -> " + io.camelskytools.pgq.client.JdbcUrls.mask(config.get(prefix + "url")));
+                continue;
+            }
             String destination = required(config, prefix + "destination");
             switch (type) {
                 case "queue-to-jms" -> {
@@ -93,7 +115,8 @@ final class JmsBridges {
                     main.configure().addRoutesBuilder(new JmsToQueueRoutes("jms:queue:" + destination, txBean, queue, name));
                     out.println("skytools: bridge " + name + ": JMS " + destination + " -> queue " + queue + " (" + db.name() + ")");
                 }
-                default -> throw new SkytoolsConfig.ConfigException(prefix + "type must be queue-to-jms or jms-to-queue, not '"
+                default -> throw new SkytoolsConfig.ConfigException(prefix + "type must be queue-to-jms, jms-to-queue or"
+                                                                    + " queue-to-http, not '"
                                                                     + type + "'");
             }
         }
