@@ -52,19 +52,50 @@ public class PgqTickerRoutes extends RouteBuilder {
         if (databases.isEmpty()) {
             throw new IllegalStateException("PgqTickerRoutes: no database configured");
         }
+        // a database that is down: one line per failing route every minute at most, no stack traces
+        OutageLog outage = new OutageLog();
+        onException(Exception.class).handled(true).process(outage);
         for (String db : databases) {
             String pgq = "pgq:*?dataSource=#" + db + "&operation=";
             from(timer("pgq-ticker-" + db, tickerPeriod)).routeId("pgq-ticker-" + db)
                     .to(pgq + "tick")
+                    .process(outage::recovered)
                     .filter(simple("${body} > 0"))
                     .log(org.apache.camel.LoggingLevel.DEBUG, "pgq ticker " + db + ": ${body} queue(s) ticked");
             from(timer("pgq-retry-" + db, retryPeriod)).routeId("pgq-retry-" + db)
                     .to(pgq + "retryEvents")
+                    .process(outage::recovered)
                     .filter(simple("${body} > 0"))
                     .log("pgq " + db + ": ${body} retry event(s) back in their queues");
             from(timer("pgq-maint-" + db, maintPeriod)).routeId("pgq-maint-" + db)
                     .to(pgq + "maintenance")
+                    .process(outage::recovered)
                     .log(org.apache.camel.LoggingLevel.DEBUG, "pgq maintenance " + db + ": ${body} step(s)");
+        }
+    }
+
+    /** Logs a failing ticker route once, then at most once a minute, and when it recovers. */
+    static final class OutageLog implements org.apache.camel.Processor {
+
+        private final java.util.Map<String, Long> lastLogged = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void process(org.apache.camel.Exchange e) {
+            String route = e.getFromRouteId();
+            Exception cause = e.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
+            long now = System.currentTimeMillis();
+            Long last = lastLogged.get(route);
+            if (last == null || now - last >= 60_000) {
+                lastLogged.put(route, now);
+                org.slf4j.LoggerFactory.getLogger(PgqTickerRoutes.class).warn("{}: {}; retrying every period{}", route,
+                        cause == null ? "failed" : cause.getMessage(), last == null ? "" : " (still failing)");
+            }
+        }
+
+        void recovered(org.apache.camel.Exchange e) {
+            if (lastLogged.remove(e.getFromRouteId()) != null) {
+                org.slf4j.LoggerFactory.getLogger(PgqTickerRoutes.class).info("{}: working again", e.getFromRouteId());
+            }
         }
     }
 

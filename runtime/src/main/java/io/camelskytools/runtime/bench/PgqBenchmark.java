@@ -1,4 +1,4 @@
-package io.camelskytools.pgq.bench;
+package io.camelskytools.runtime.bench;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.camelskytools.pgq.PgqConstants;
-import io.camelskytools.pgq.harness.PgServer;
-import io.camelskytools.pgq.harness.PgTestConfig;
-import io.camelskytools.pgq.schema.SchemaInstaller;
 import io.camelskytools.pgq.ticker.PgqTickerRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -32,68 +30,110 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.postgresql.PGConnection;
 
 /**
- * The pgq: component against the limits it is measured by, in one run on one server:
+ * The pgq: component against the limits it is measured by, in one run on one database:
  * consumer route vs a hand-written JDBC batch loop; List producer vs plain-table COPY and
  * vs one insert_event per exchange; commit-to-processor latency at a steady 1000 events/s
- * with our ticker routes + NOTIFY, and with pgqd (defaults) when it is installed.
- *
- *   mvn -B -q -pl camel-pgq -am test-compile exec:java -Dexec.classpathScope=test \
- *       -Dexec.mainClass=io.camelskytools.pgq.bench.ComponentBenchmark -Dpgtest.server=system
+ * with our ticker routes + NOTIFY, and with pgqd (defaults) when it is installed and the
+ * database can be reached by it. Everything it creates (queues bench_*, table
+ * bench_plain_events) is dropped at the end. Run by {@code skytools bench}.
  */
-public final class ComponentBenchmark {
+public final class PgqBenchmark {
 
     private static final String PAYLOAD = "{\"id\": 12345, \"name\": \"some customer\", \"amount\": 99.95}";
-    private static final int READ_EVENTS = Integer.getInteger("bench.readEvents", 200_000);
-    private static final int WRITE_EVENTS = Integer.getInteger("bench.writeEvents", 200_000);
-    private static final int LATENCY_SECONDS = Integer.getInteger("bench.latencySeconds", 10);
 
-    private ComponentBenchmark() {
+    private final HikariDataSource ds;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final PrintWriter out;
+    private final int readEvents;
+    private final int writeEvents;
+    private final int latencySeconds;
+    private final String pgqdConnstr;
+    private final String database;
+
+    /**
+     * @param pgqdConnstr libpq connection string without dbname for pgqd, or null to skip pgqd
+     */
+    public PgqBenchmark(HikariDataSource ds, String url, String user, String password, String database, String pgqdConnstr,
+                        PrintWriter out, int readEvents, int writeEvents, int latencySeconds) {
+        this.ds = ds;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.database = database;
+        this.pgqdConnstr = pgqdConnstr;
+        this.out = out;
+        this.readEvents = readEvents / 1000 * 1000;
+        this.writeEvents = writeEvents / 1000 * 1000;
+        this.latencySeconds = latencySeconds;
     }
 
-    public static void main(String[] args) throws Exception {
-        System.out.println("== server: " + PgTestConfig.describe());
-        try (PgServer pg = PgTestConfig.startServer()) {
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres")); Statement st = c.createStatement()) {
-                st.execute("create database bench");
+    /** Runs everything, prints figures and ratios; returns the ratios by name. */
+    public java.util.Map<String, Double> run() throws Exception {
+        try {
+            double[] read = read();
+            double[] write = write();
+            double[] latency = latency();
+            out.println();
+            out.println("== ratios");
+            java.util.Map<String, Double> r = new java.util.LinkedHashMap<>();
+            r.put("consumer.batchMode.vs.jdbc", read[2] / read[0]);
+            r.put("consumer.perEvent.vs.jdbc", read[1] / read[0]);
+            r.put("producer.list.vs.copy", write[1] / write[0]);
+            r.put("producer.list.vs.single", write[1] / write[2]);
+            out.printf("  consumer route (batchMode) / JDBC loop  %.2fx  (target >= 0.8)%n", r.get("consumer.batchMode.vs.jdbc"));
+            out.printf("  consumer route (per event) / JDBC loop  %.2fx%n", r.get("consumer.perEvent.vs.jdbc"));
+            out.printf("  List producer / plain-table COPY        %.2fx  (target >= 0.8)%n", r.get("producer.list.vs.copy"));
+            out.printf("  List producer / one event per exchange  %.2fx  (target >= 5)%n", r.get("producer.list.vs.single"));
+            out.printf("  latency p99, ticker routes + NOTIFY     %.1f ms (target <= 50)%n", latency[0]);
+            r.put("latency.p99.ms", latency[0]);
+            if (latency.length > 1) {
+                out.printf("  latency p99, pgqd defaults              %.1f ms%n", latency[1]);
+                r.put("latency.pgqd.p99.ms", latency[1]);
             }
-            String url = pg.jdbcUrl("bench");
-            try (Connection c = DriverManager.getConnection(url)) {
-                SchemaInstaller.installPgq(c);
-            }
-            HikariDataSource ds = new HikariDataSource();
-            ds.setJdbcUrl(url);
-            ds.setMaximumPoolSize(8);
-            try {
-                double[] read = read(ds, url);
-                double[] write = write(ds, url);
-                double[] latency = latency(ds, pg);
-                System.out.println();
-                System.out.println("== ratios");
-                System.out.printf("  consumer route (batchMode) / JDBC loop  %.2fx  (target >= 0.8)%n", read[2] / read[0]);
-                System.out.printf("  consumer route (per event) / JDBC loop  %.2fx%n", read[1] / read[0]);
-                System.out.printf("  List producer / plain-table COPY        %.2fx  (target >= 0.8)%n", write[1] / write[0]);
-                System.out.printf("  List producer / one event per exchange  %.2fx  (target >= 5)%n", write[1] / write[2]);
-                System.out.printf("  latency p99, ticker routes + NOTIFY     %.1f ms (target <= 50)%n", latency[0]);
-                if (latency.length > 1) {
-                    System.out.printf("  latency p99, pgqd defaults              %.1f ms%n", latency[1]);
-                }
-            } finally {
-                ds.close();
-            }
+            out.flush();
+            return r;
+        } finally {
+            cleanUp();
         }
     }
 
-    /** events/s: [JDBC loop, consumer route] */
-    private static double[] read(HikariDataSource ds, String url) throws Exception {
-        System.out.println("== reading " + READ_EVENTS + " events in batches of 1000");
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            st.execute("select pgq.create_queue('rb')");
-            st.execute("select pgq.register_consumer('rb', 'jdbc')");
-            st.execute("select pgq.register_consumer('rb', 'camel')");
-            for (int i = 0; i < READ_EVENTS / 1000; i++) {
-                st.execute("select count(pgq.insert_event('rb', 'order', '" + PAYLOAD + "')) from generate_series(1, 1000)");
-                st.execute("select pgq.force_tick('rb')");
-                st.execute("select pgq.ticker('rb')");
+    private Connection connect() throws java.sql.SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    private void cleanUp() {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String q : List.of("bench_read", "bench_write", "bench_lat1", "bench_lat2")) {
+                st.execute("select pgq.drop_queue(queue_name, true) from pgq.queue where queue_name = '" + q + "'");
+            }
+            st.execute("drop table if exists bench_plain_events");
+            st.execute("drop sequence if exists bench_plain_seq");
+        } catch (Exception e) {
+            out.println("bench: cleaning up failed: " + e.getMessage());
+        }
+    }
+
+    private void progress(String what, long done, long total) {
+        out.printf("\rbench: %s %,d/%,d", what, done, total);
+        if (done >= total) {
+            out.println();
+        }
+        out.flush();
+    }
+
+    private double[] read() throws Exception {
+        out.println("== reading " + readEvents + " events in batches of 1000");
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("select pgq.create_queue('bench_read')");
+            st.execute("select pgq.register_consumer('bench_read', 'jdbc')");
+            st.execute("select pgq.register_consumer('bench_read', 'camel')");
+            for (int i = 0; i < readEvents / 1000; i++) {
+                st.execute("select count(pgq.insert_event('bench_read', 'order', '" + PAYLOAD + "')) from generate_series(1, 1000)");
+                st.execute("select pgq.force_tick('bench_read')");
+                st.execute("select pgq.ticker('bench_read')");
+                progress("preparing events", (i + 1) * 1000L, readEvents);
             }
             st.execute("vacuum analyze");
         }
@@ -101,28 +141,29 @@ public final class ComponentBenchmark {
         double camel = 0;
         double camelBatch = 0;
         for (int round = 0; round < 2; round++) {
-            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-                st.execute("select pgq.register_consumer_at('rb', 'jdbc', 1)");
-                st.execute("select pgq.register_consumer_at('rb', 'camel', 1)");
+            out.println("bench: reading, round " + (round + 1) + " of 2");
+            try (Connection c = connect(); Statement st = c.createStatement()) {
+                st.execute("select pgq.register_consumer_at('bench_read', 'jdbc', 1)");
+                st.execute("select pgq.register_consumer_at('bench_read', 'camel', 1)");
             }
-            jdbc = jdbcLoop(url);
+            jdbc = jdbcLoop();
             camel = consumerRoute(ds, "camel", false);
-            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-                st.execute("select pgq.register_consumer_at('rb', 'camel', 1)");
+            try (Connection c = connect(); Statement st = c.createStatement()) {
+                st.execute("select pgq.register_consumer_at('bench_read', 'camel', 1)");
             }
             camelBatch = consumerRoute(ds, "camel", true);
         }
-        System.out.printf("  JDBC loop (next_batch, get_batch_events, finish_batch)  %,12.0f events/s%n", jdbc);
-        System.out.printf("  pgq: consumer route, exchange per event, no-op          %,12.0f events/s%n", camel);
-        System.out.printf("  pgq: consumer route, batchMode (1000 per exchange), no-op %,10.0f events/s%n", camelBatch);
+        out.printf("  JDBC loop (next_batch, get_batch_events, finish_batch)  %,12.0f events/s%n", jdbc);
+        out.printf("  pgq: consumer route, exchange per event, no-op          %,12.0f events/s%n", camel);
+        out.printf("  pgq: consumer route, batchMode (1000 per exchange), no-op %,10.0f events/s%n", camelBatch);
         return new double[] {jdbc, camel, camelBatch};
     }
 
-    private static double jdbcLoop(String url) throws Exception {
+    private double jdbcLoop() throws Exception {
         long events = 0;
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(url);
-             PreparedStatement next = c.prepareStatement("select pgq.next_batch('rb', 'jdbc')");
+        try (Connection c = connect();
+             PreparedStatement next = c.prepareStatement("select pgq.next_batch('bench_read', 'jdbc')");
              PreparedStatement get = c.prepareStatement("select * from pgq.get_batch_events(?)");
              PreparedStatement finish = c.prepareStatement("select pgq.finish_batch(?)")) {
             while (true) {
@@ -148,11 +189,11 @@ public final class ComponentBenchmark {
                 finish.executeQuery().close();
             }
         }
-        check(events, READ_EVENTS);
+        check(events, readEvents);
         return events / seconds(start);
     }
 
-    private static double consumerRoute(HikariDataSource ds, String consumer, boolean batchMode) throws Exception {
+    private double consumerRoute(HikariDataSource ds, String consumer, boolean batchMode) throws Exception {
         AtomicLong count = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         CamelContext ctx = new DefaultCamelContext();
@@ -160,10 +201,10 @@ public final class ComponentBenchmark {
         ctx.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("pgq:rb?dataSource=#ds&listen=false&fetchSize=1000&consumerName=" + consumer + "&batchMode=" + batchMode)
+                from("pgq:bench_read?dataSource=#ds&listen=false&fetchSize=1000&consumerName=" + consumer + "&batchMode=" + batchMode)
                         .process(e -> {
                             int n = batchMode ? e.getIn().getBody(List.class).size() : 1;
-                            if (count.addAndGet(n) == READ_EVENTS) {
+                            if (count.addAndGet(n) == readEvents) {
                                 done.countDown();
                             }
                         });
@@ -174,21 +215,21 @@ public final class ComponentBenchmark {
         if (!done.await(10, TimeUnit.MINUTES)) {
             throw new IllegalStateException("consumer route read only " + count.get() + " events");
         }
-        double rate = READ_EVENTS / seconds(start);
+        double rate = readEvents / seconds(start);
         ctx.stop();
         return rate;
     }
 
     /** events/s: [plain COPY, List producer, one event per exchange] */
-    private static double[] write(HikariDataSource ds, String url) throws Exception {
-        System.out.println("== producing " + WRITE_EVENTS + " events (lists of 1000)");
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            st.execute("select pgq.create_queue('wb')");
-            st.execute("create sequence plain_seq");
-            st.execute("create table plain_events (ev_id bigint not null default nextval('plain_seq'), ev_time timestamptz not null,"
+    private double[] write() throws Exception {
+        out.println("== producing " + writeEvents + " events (lists of 1000)");
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("select pgq.create_queue('bench_write')");
+            st.execute("create sequence bench_plain_seq");
+            st.execute("create table bench_plain_events (ev_id bigint not null default nextval('bench_plain_seq'), ev_time timestamptz not null,"
                        + " ev_txid bigint not null default txid_current(), ev_owner int4, ev_retry int4, ev_type text, ev_data text,"
                        + " ev_extra1 text, ev_extra2 text, ev_extra3 text, ev_extra4 text) with (fillfactor = 100)");
-            st.execute("create index on plain_events (ev_txid)");
+            st.execute("create index on bench_plain_events (ev_txid)");
         }
         List<String> list = new ArrayList<>(Arrays.asList(new String[1000]));
         list.replaceAll(x -> PAYLOAD);
@@ -200,20 +241,21 @@ public final class ComponentBenchmark {
         ctx.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:list").to("pgq:wb?dataSource=#ds&eventType=order&copyThreshold=200");
-                from("direct:one").to("pgq:wb?dataSource=#ds&eventType=order");
+                from("direct:list").to("pgq:bench_write?dataSource=#ds&eventType=order&copyThreshold=200");
+                from("direct:one").to("pgq:bench_write?dataSource=#ds&eventType=order");
             }
         });
         ctx.start();
         ProducerTemplate p = ctx.createProducerTemplate();
         for (int round = 0; round < 2; round++) {
-            copy = plainCopy(url);
+            out.println("bench: producing, round " + (round + 1) + " of 2");
+            copy = plainCopy();
             long start = System.nanoTime();
-            for (int i = 0; i < WRITE_EVENTS / 1000; i++) {
+            for (int i = 0; i < writeEvents / 1000; i++) {
                 p.sendBody("direct:list", list);
             }
-            producer = WRITE_EVENTS / seconds(start);
-            int n = WRITE_EVENTS / 10;
+            producer = writeEvents / seconds(start);
+            int n = writeEvents / 10;
             start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 p.sendBody("direct:one", PAYLOAD);
@@ -221,48 +263,48 @@ public final class ComponentBenchmark {
             single = n / seconds(start);
         }
         ctx.stop();
-        System.out.printf("  plain table COPY                 %,12.0f events/s%n", copy);
-        System.out.printf("  pgq: producer, List body         %,12.0f events/s%n", producer);
-        System.out.printf("  pgq: producer, event per exchange %,11.0f events/s%n", single);
+        out.printf("  plain table COPY                 %,12.0f events/s%n", copy);
+        out.printf("  pgq: producer, List body         %,12.0f events/s%n", producer);
+        out.printf("  pgq: producer, event per exchange %,11.0f events/s%n", single);
         return new double[] {copy, producer, single};
     }
 
-    private static double plainCopy(String url) throws Exception {
+    private double plainCopy() throws Exception {
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             rows.append("now\torder\t").append(PAYLOAD).append('\n');
         }
         String data = rows.toString();
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(url)) {
+        try (Connection c = connect()) {
             c.setAutoCommit(false);
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            for (int i = 0; i < WRITE_EVENTS / 1000; i++) {
-                copy.copyIn("copy plain_events (ev_time, ev_type, ev_data) from stdin", new StringReader(data));
+            for (int i = 0; i < writeEvents / 1000; i++) {
+                copy.copyIn("copy bench_plain_events (ev_time, ev_type, ev_data) from stdin", new StringReader(data));
                 c.commit();
             }
         }
-        return WRITE_EVENTS / seconds(start);
+        return writeEvents / seconds(start);
     }
 
     /** p99 in ms: [ticker routes + NOTIFY, pgqd (when installed)] */
-    private static double[] latency(HikariDataSource ds, PgServer pg) throws Exception {
-        System.out.println("== latency, commit to processor, 1000 events/s for " + LATENCY_SECONDS + " s");
-        double ours = latencyRun(ds, "lat1", true, null);
-        System.out.printf("  ticker routes (20 ms) + NOTIFY   p99 %.1f ms%n", ours);
-        if (!Files.isExecutable(Path.of("/usr/bin/pgqd"))) {
-            System.out.println("  pgqd not installed: skipped");
+    private double[] latency() throws Exception {
+        out.println("== latency, commit to processor, 1000 events/s for " + latencySeconds + " s");
+        double ours = latencyRun("bench_lat1", true);
+        out.printf("  ticker routes (20 ms) + NOTIFY   p99 %.1f ms%n", ours);
+        if (pgqdConnstr == null || !Files.isExecutable(Path.of("/usr/bin/pgqd"))) {
+            out.println("  pgqd: not installed (or no connection string for it): skipped");
             return new double[] {ours};
         }
         Path dir = Files.createTempDirectory("bench-pgqd");
         Files.writeString(dir.resolve("pgqd.ini"), String.join("\n", "[pgqd]",
-                "base_connstr = host=" + pg.host() + " port=" + pg.port() + " user=postgres", "database_list = bench",
+                "base_connstr = " + pgqdConnstr, "database_list = " + database,
                 "logfile = " + dir.resolve("pgqd.log"), "pidfile = " + dir.resolve("pgqd.pid"), "syslog = 0", ""));
         Process pgqd = new ProcessBuilder("/usr/bin/pgqd", dir.resolve("pgqd.ini").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pgqd.out").toFile()).start();
         try {
-            double theirs = latencyRun(ds, "lat2", false, pgqd);
-            System.out.printf("  pgqd (defaults, ticker_period 1 s) p99 %.1f ms%n", theirs);
+            double theirs = latencyRun("bench_lat2", false);
+            out.printf("  pgqd (defaults, ticker_period 1 s) p99 %.1f ms%n", theirs);
             return new double[] {ours, theirs};
         } finally {
             pgqd.destroy();
@@ -270,7 +312,7 @@ public final class ComponentBenchmark {
         }
     }
 
-    private static double latencyRun(HikariDataSource ds, String queue, boolean ourTicker, Process pgqd) throws Exception {
+    private double latencyRun(String queue, boolean ourTicker) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("select pgq.create_queue('" + queue + "')");
             st.execute("select pgq.register_consumer('" + queue + "', 'lat')");
@@ -302,7 +344,7 @@ public final class ComponentBenchmark {
         while (System.nanoTime() < ready) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        int total = LATENCY_SECONDS * 1000;
+        int total = latencySeconds * 1000;
         try (Connection c = ds.getConnection();
              PreparedStatement ins = c.prepareStatement("select pgq.insert_event(?, 'tick', ?)")) {
             long start = System.nanoTime();
@@ -330,12 +372,12 @@ public final class ComponentBenchmark {
                      + " from (select extract(epoch from tick_time - lag(tick_time) over (order by tick_id)) * 1000 as gap"
                      + " from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = '" + queue + "') x")) {
             rs.next();
-            System.out.printf("    %s: %d ticks, gap median %.1f ms, max %.1f ms%n", queue, rs.getLong(1), rs.getDouble(3),
+            out.printf("    %s: %d ticks, gap median %.1f ms, max %.1f ms%n", queue, rs.getLong(1), rs.getDouble(3),
                     rs.getDouble(2));
         }
         check(latencies.size(), total);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("    %s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", queue, pct(sorted, 0.5),
+        out.printf("    %s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", queue, pct(sorted, 0.5),
                 pct(sorted, 0.9), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
         return pct(sorted, 0.99);
     }
