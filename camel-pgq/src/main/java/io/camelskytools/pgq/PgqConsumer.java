@@ -152,17 +152,35 @@ public class PgqConsumer extends ScheduledPollConsumer {
     /** Processes the next batch; the number of events, or -1 when there was no batch. */
     private int pollBatch() throws Exception {
         Connection c = connection();
-        BatchInfo batch = nextBatch(c);
-        if (batch == null) {
-            return -1;
-        }
         long started = System.nanoTime();
+        BatchInfo batch;
+        List<PgqEvent> inline = null;
+        if (endpoint.getSubconsumer() == null) {
+            PgqClient.BatchRead read = PgqClient.nextBatchWithEvents(c, endpoint.getQueueName(), endpoint.getConsumerName(),
+                    endpoint.getMinLag(), endpoint.getMinCount(), endpoint.getMinInterval(), endpoint.getFetchSize());
+            if (read == null) {
+                return -1;
+            }
+            batch = read.batch();
+            inline = read.events();
+        } else {
+            Long id = PgqClient.nextCoopBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(),
+                    endpoint.getSubconsumer(), endpoint.getMinLag(), endpoint.getMinCount(), endpoint.getMinInterval(),
+                    endpoint.getDeadInterval());
+            if (id == null) {
+                return -1;
+            }
+            // coop batches carry no tick details here; logs show the batch id
+            batch = new BatchInfo(id, 0, 0, null, null);
+        }
         int count = 0;
-        int retried = 0;
+        List<Long> retries = new ArrayList<>();
         PgqTargetDataSource targetDs = endpoint.getTargetDataSource();
         Connection target = null;
-        c.setAutoCommit(false);
-        boolean committed = false;
+        EventCursor cursor = null;
+        // a batch too big for one fetch is streamed through a portal, which needs a transaction
+        boolean streaming = inline == null;
+        boolean done = false;
         try {
             if (targetDs != null) {
                 target = targetDs.target().getConnection();
@@ -172,69 +190,82 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     LOG.info("pgq consumer {} on {}: batch {} was already applied to the target; finishing it",
                             endpoint.getConsumerName(), endpoint.getQueueName(), batch.batchId());
                     target.rollback();
-                    finish(c, batch);
-                    c.commit();
-                    committed = true;
+                    finish(c, batch, List.of());
+                    done = true;
                     return 0;
                 }
                 targetDs.bind(target);
             }
-            try (EventCursor cursor = EventCursor.open(c, batch.batchId(), endpoint.getFetchSize())) {
-                for (List<PgqEvent> events = cursor.next(); !events.isEmpty(); events = cursor.next()) {
-                    if (endpoint.isBatchMode()) {
-                        for (int i = 0; i < events.size(); i += endpoint.getMaxEventsPerExchange()) {
-                            List<PgqEvent> chunk = events.subList(i, Math.min(events.size(), i + endpoint.getMaxEventsPerExchange()));
-                            retried += deliver(c, batch, new ArrayList<>(chunk));
-                        }
-                    } else {
-                        for (PgqEvent event : events) {
-                            retried += deliver(c, batch, List.of(event));
-                        }
+            if (streaming) {
+                c.setAutoCommit(false);
+                cursor = EventCursor.open(c, batch.batchId(), endpoint.getFetchSize());
+            }
+            for (List<PgqEvent> events = streaming ? cursor.next() : inline; !events.isEmpty();
+                 events = streaming ? cursor.next() : List.of()) {
+                if (endpoint.isBatchMode()) {
+                    for (int i = 0; i < events.size(); i += endpoint.getMaxEventsPerExchange()) {
+                        List<PgqEvent> chunk = events.subList(i, Math.min(events.size(), i + endpoint.getMaxEventsPerExchange()));
+                        deliver(batch, new ArrayList<>(chunk), retries);
                     }
-                    count += events.size();
+                } else {
+                    for (PgqEvent event : events) {
+                        deliver(batch, List.of(event), retries);
+                    }
                 }
+                count += events.size();
+            }
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
             }
             if (target != null) {
                 targetDs.unbind();
                 PgqClient.setBatchDone(target, endpoint.getConsumerName(), subconsumerId(), batch.batchId());
                 target.commit();
             }
-            finish(c, batch);
-            c.commit();
-            committed = true;
+            finish(c, batch, retries);
+            if (streaming) {
+                c.commit();
+            }
+            done = true;
             eventsConsumed.addAndGet(count);
-            eventsRetried.addAndGet(retried);
+            eventsRetried.addAndGet(retries.size());
             batchesFinished.incrementAndGet();
             lastBatchId = batch.batchId();
             lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
             if (metrics != null) {
-                ((PgqMetrics) metrics).batch(count, retried, System.nanoTime() - started, batch.curTickTime());
+                ((PgqMetrics) metrics).batch(count, retries.size(), System.nanoTime() - started, batch.curTickTime());
             }
         } finally {
+            if (cursor != null) {
+                closeQuietly(cursor);
+            }
             if (targetDs != null) {
                 targetDs.unbind();
             }
             if (target != null) {
-                if (!committed) {
+                if (!done) {
                     rollbackQuietly(target);
                 }
                 closeQuietly(target);
             }
-            if (!committed) {
-                rollbackQuietly(c);
+            if (streaming) {
+                if (!done) {
+                    rollbackQuietly(c);
+                }
+                c.setAutoCommit(true);
             }
-            c.setAutoCommit(true);
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("pgq consumer {} on {}: batch {} (ticks {}..{}) done, {} events, {} to retry, {} ms",
                     endpoint.getConsumerName(), endpoint.getQueueName(), batch.batchId(), batch.prevTickId(),
-                    batch.curTickId(), count, retried, (System.nanoTime() - started) / 1_000_000);
+                    batch.curTickId(), count, retries.size(), (System.nanoTime() - started) / 1_000_000);
         }
         return count;
     }
 
-    /** Routes one exchange; a failure goes to the retry queue or the dead letters. Returns events retried. */
-    private int deliver(Connection c, BatchInfo batch, List<PgqEvent> events) throws Exception {
+    /** Routes one exchange; a failed event is noted for the retry queue, or goes to the dead letters. */
+    private void deliver(BatchInfo batch, List<PgqEvent> events, List<Long> retries) throws Exception {
         if (!isRunAllowed()) {
             throw new IllegalStateException("pgq consumer " + endpoint.getConsumerName() + " is stopping; batch "
                                             + batch.batchId() + " is left for redelivery");
@@ -249,7 +280,7 @@ public class PgqConsumer extends ScheduledPollConsumer {
             }
             Exception failure = exchange.getException();
             if (failure == null) {
-                return 0;
+                return;
             }
             if (!isRunAllowed()) {
                 // a failure caused by the shutdown itself: leave the whole batch for the next run
@@ -262,11 +293,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
                         + endpoint.getQueueName() + ": event " + events.get(0).id() + " failed; batch " + batch.batchId()
                         + " is rolled back in the target and stays open", failure);
             }
-            int retried = 0;
             for (PgqEvent event : events) {
                 if (event.retry() < endpoint.getMaxRetries()) {
-                    PgqClient.eventRetry(c, batch.batchId(), event.id(), endpoint.getRetryDelay());
-                    retried++;
+                    retries.add(event.id());
                     LOG.warn("pgq consumer {} on {}: event {} failed ({}); retry {} of {} in {}", endpoint.getConsumerName(),
                             endpoint.getQueueName(), event.id(), failure.toString(), event.retry() + 1,
                             endpoint.getMaxRetries(), endpoint.getRetryDelay());
@@ -274,7 +303,6 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     toDeadLetters(batch, event, failure);
                 }
             }
-            return retried;
         } finally {
             releaseExchange(exchange, false);
         }
@@ -360,23 +388,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
         return lastBatchId;
     }
 
-    private BatchInfo nextBatch(Connection c) throws SQLException {
-        if (endpoint.getSubconsumer() == null) {
-            return PgqClient.nextBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getMinLag(),
-                    endpoint.getMinCount(), endpoint.getMinInterval());
-        }
-        Long id = PgqClient.nextCoopBatch(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getSubconsumer(),
-                endpoint.getMinLag(), endpoint.getMinCount(), endpoint.getMinInterval(), endpoint.getDeadInterval());
-        // coop batches carry no tick details here; logs show the batch id
-        return id == null ? null : new BatchInfo(id, 0, 0, null, null);
-    }
-
-    private void finish(Connection c, BatchInfo batch) throws SQLException {
-        if (endpoint.getSubconsumer() == null) {
-            PgqClient.finishBatch(c, batch.batchId());
-        } else {
-            PgqClient.finishCoopBatch(c, batch.batchId());
-        }
+    /** Retries and finish in one statement: both happen, or neither. */
+    private void finish(Connection c, BatchInfo batch, List<Long> retries) throws SQLException {
+        PgqClient.finishBatch(c, batch.batchId(), retries, endpoint.getRetryDelay(), endpoint.getSubconsumer() != null);
     }
 
     private String consumerLabel() {
@@ -387,6 +401,14 @@ public class PgqConsumer extends ScheduledPollConsumer {
     /** pgq_ext keys a record by (consumer, subconsumer); '' for a plain consumer. */
     private String subconsumerId() {
         return endpoint.getSubconsumer() == null ? "" : endpoint.getSubconsumer();
+    }
+
+    private static void closeQuietly(EventCursor cursor) {
+        try {
+            cursor.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the batch cursor: {}", e.getMessage());
+        }
     }
 
     private static void closeQuietly(Connection c) {

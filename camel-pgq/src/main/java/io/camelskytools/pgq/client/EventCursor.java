@@ -50,7 +50,7 @@ public final class EventCursor implements AutoCloseable {
                 exhausted = true;
                 break;
             }
-            out.add(read(rows));
+            out.add(read(rows, 0));
         }
         return out;
     }
@@ -64,8 +64,10 @@ public final class EventCursor implements AutoCloseable {
         }
     }
 
-    static PgqEvent read(ResultSet rs) throws SQLException {
-        return new PgqEvent(rs.getLong(1), rs.getObject(2, OffsetDateTime.class), rs.getLong(3), rs.getInt(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
+    /** The event in the columns after {@code o}. */
+    static PgqEvent read(ResultSet rs, int o) throws SQLException {
+        return new PgqEvent(rs.getLong(o + 1), rs.getObject(o + 2, OffsetDateTime.class), rs.getLong(o + 3), rs.getInt(o + 4),
+                rs.getString(o + 5), rs.getString(o + 6), rs.getString(o + 7), rs.getString(o + 8), rs.getString(o + 9),
+                rs.getString(o + 10));
     }
 }

@@ -105,6 +105,71 @@ public final class PgqClient {
         }
     }
 
+    /** A batch and, when it has at most {@code limit} events, all of them (else null: read it through a cursor). */
+    public record BatchRead(BatchInfo batch, List<PgqEvent> events) {
+    }
+
+    /**
+     * The next batch and its first events in one round trip, committed at once (autocommit):
+     * the batch stays open until finished, and comes again after a crash. Null when there is
+     * no batch. {@link BatchRead#events()} is null when the batch has more than {@code limit}
+     * events.
+     */
+    public static BatchRead nextBatchWithEvents(Connection c, String queue, String consumer, Duration minLag,
+                                                Integer minCount, Duration minInterval, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select nb.batch_id, nb.prev_tick_id, nb.cur_tick_id, nb.prev_tick_time, nb.cur_tick_time, e.*"
+                + " from pgq.next_batch_custom(?, ?, ?::interval, ?, ?::interval) nb"
+                + " left join lateral (select * from pgq.get_batch_events(nb.batch_id)"
+                + " where nb.batch_id is not null limit ?) e on true")) {
+            ps.setString(1, queue);
+            ps.setString(2, consumer);
+            ps.setString(3, interval(minLag));
+            ps.setObject(4, minCount);
+            ps.setString(5, interval(minInterval));
+            ps.setInt(6, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                BatchInfo batch = new BatchInfo(id, rs.getLong(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class),
+                        rs.getObject(5, OffsetDateTime.class));
+                List<PgqEvent> events = new ArrayList<>();
+                do {
+                    rs.getLong(6);
+                    if (!rs.wasNull()) {
+                        events.add(EventCursor.read(rs, 5));
+                    }
+                } while (rs.next());
+                return new BatchRead(batch, events.size() > limit ? null : events);
+            }
+        }
+    }
+
+    /**
+     * Puts the failed events back (pgq.event_retry, due after {@code delay}) and finishes the
+     * batch, in one statement: both happen, or neither.
+     */
+    public static void finishBatch(Connection c, long batchId, List<Long> retries, Duration delay, boolean coop)
+            throws SQLException {
+        String finish = coop ? "pgq_coop.finish_batch" : "pgq.finish_batch";
+        if (retries.isEmpty()) {
+            intCall(c, "select " + finish + "(?)", batchId);
+            return;
+        }
+        // the subquery runs first: the retries need the batch still open
+        try (PreparedStatement ps = c.prepareStatement("select " + finish + "(?) from (select count(pgq.event_retry(?, id,"
+                + " now() + ?::interval)) from unnest(?::bigint[]) id) r")) {
+            ps.setLong(1, batchId);
+            ps.setLong(2, batchId);
+            ps.setString(3, interval(delay));
+            ps.setArray(4, c.createArrayOf("bigint", retries.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
     public static int finishBatch(Connection c, long batchId) throws SQLException {
         return intCall(c, "select pgq.finish_batch(?)", batchId);
     }
