@@ -93,6 +93,11 @@ final class RunCommand implements Callable<Integer> {
                 out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
             }
             main.configure().addRoutesBuilder(ticker);
+            Duration statsPeriod = config.duration("skytools.stats.period", Duration.ofSeconds(10));
+            Duration maxTickerLag = config.duration("skytools.health.max-ticker-lag", Duration.ofMinutes(3));
+            for (DatabaseConfig db : dbs.values()) {
+                main.configure().addRoutesBuilder(new DatabaseStats(db.name(), db.beanName(), statsPeriod, maxTickerLag));
+            }
             configureHttp(main, config, dbs, out);
             broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));

@@ -46,6 +46,7 @@ class RunHttpBridgeTest {
         Files.writeString(cfg, String.join("\n",
                 "skytools.db.main.url = " + PG.db().jdbcUrl(),
                 "skytools.ticker.period = 200ms",
+                "skytools.stats.period = 500ms",
                 "skytools.http.enabled = true",
                 "skytools.http.port = " + httpPort,
                 "skytools.management.port = " + mgmtPort, ""));
@@ -85,7 +86,11 @@ class RunHttpBridgeTest {
         }
         HttpResponse<String> metrics = get("http://127.0.0.1:" + mgmtPort + "/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("pgq_events_produced");
+        assertThat(metrics.body()).contains("pgq_events_produced")
+                .containsPattern("pgq_queue_ticker_lag_seconds\\{db=\"main\",queue=\"orders\"}")
+                .containsPattern("pgq_consumer_pending_events\\{consumer=\"billing\",db=\"main\",queue=\"orders\"}");
+        HttpResponse<String> health = get("http://127.0.0.1:" + mgmtPort + "/observe/health");
+        assertThat(health.body()).contains("UP");
         assertThat(run.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("HTTP bridge on http://127.0.0.1:" + httpPort).contains("/observe/health");
     }

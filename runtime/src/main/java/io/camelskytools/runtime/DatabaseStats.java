@@ -1,0 +1,150 @@
+package io.camelskytools.runtime;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * What every queue and consumer of a database looks like, read from the database every
+ * {@code period}: Prometheus gauges (pgq_queue_*, pgq_consumer_*, tagged db/queue/consumer)
+ * and a health check {@code pgq-ticker-<db>} that is DOWN when a queue that should tick has
+ * not ticked for {@code maxTickerLag}, or the database cannot be read.
+ */
+final class DatabaseStats extends RouteBuilder {
+
+    private static final String QUEUES = "select queue_name, extract(epoch from ticker_lag)::float8, coalesce(ev_per_sec, 0),"
+            + " coalesce(ev_new, 0), queue_ticker_paused or queue_external_ticker from pgq.get_queue_info()";
+    private static final String CONSUMERS = "select queue_name, consumer_name, extract(epoch from lag)::float8,"
+            + " extract(epoch from last_seen)::float8, coalesce(pending_events, 0) from pgq.get_consumer_info()";
+
+    private final String db;
+    private final String bean;
+    private final Duration period;
+    private final Duration maxTickerLag;
+    private volatile String problem = "not read yet";
+    private volatile Map<String, Object> details = Map.of();
+
+    DatabaseStats(String db, String bean, Duration period, Duration maxTickerLag) {
+        this.db = db;
+        this.bean = bean;
+        this.period = period;
+        this.maxTickerLag = maxTickerLag;
+    }
+
+    @Override
+    public void configure() {
+        MeterRegistry meters = getContext().getRegistry().findSingleByType(MeterRegistry.class);
+        MultiGauge tickerLag = meters == null ? null : MultiGauge.builder("pgq.queue.ticker.lag.seconds")
+                .description("time since the queue's last tick").register(meters);
+        MultiGauge evPerSec = meters == null ? null : MultiGauge.builder("pgq.queue.events.per.second")
+                .description("events per second over the last ticks").register(meters);
+        MultiGauge evNew = meters == null ? null : MultiGauge.builder("pgq.queue.events.new")
+                .description("events not yet in a tick").register(meters);
+        MultiGauge lag = meters == null ? null : MultiGauge.builder("pgq.consumer.position.lag.seconds")
+                .description("age of the consumer's position").register(meters);
+        MultiGauge lastSeen = meters == null ? null : MultiGauge.builder("pgq.consumer.last.seen.seconds")
+                .description("time since the consumer last asked for or finished a batch").register(meters);
+        MultiGauge pending = meters == null ? null : MultiGauge.builder("pgq.consumer.pending.events")
+                .description("events between the consumer's position and the latest tick").register(meters);
+        HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
+        if (health != null) {
+            health.register(new TickerHealth());
+        }
+        DataSource ds = getContext().getRegistry().lookupByNameAndType(bean, DataSource.class);
+
+        from("timer:pgq-stats-" + db + "?delay=0&period=" + period.toMillis()).routeId("pgq-stats-" + db)
+                .process(e -> {
+                    List<MultiGauge.Row<?>> tl = new ArrayList<>();
+                    List<MultiGauge.Row<?>> eps = new ArrayList<>();
+                    List<MultiGauge.Row<?>> en = new ArrayList<>();
+                    List<MultiGauge.Row<?>> cl = new ArrayList<>();
+                    List<MultiGauge.Row<?>> ls = new ArrayList<>();
+                    List<MultiGauge.Row<?>> pe = new ArrayList<>();
+                    String stalled = null;
+                    int queues = 0;
+                    try (Connection c = ds.getConnection()) {
+                        try (PreparedStatement ps = c.prepareStatement(QUEUES); ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                queues++;
+                                Tags t = Tags.of("db", db, "queue", rs.getString(1));
+                                tl.add(MultiGauge.Row.of(t, rs.getDouble(2)));
+                                eps.add(MultiGauge.Row.of(t, rs.getDouble(3)));
+                                en.add(MultiGauge.Row.of(t, rs.getLong(4)));
+                                if (!rs.getBoolean(5) && rs.getDouble(2) > maxTickerLag.toMillis() / 1000.0 && stalled == null) {
+                                    stalled = "queue " + rs.getString(1) + " has not ticked for " + Math.round(rs.getDouble(2))
+                                              + " s: is a ticker running?";
+                                }
+                            }
+                        }
+                        try (PreparedStatement ps = c.prepareStatement(CONSUMERS); ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                Tags t = Tags.of("db", db, "queue", rs.getString(1), "consumer", rs.getString(2));
+                                cl.add(MultiGauge.Row.of(t, rs.getDouble(3)));
+                                ls.add(MultiGauge.Row.of(t, rs.getDouble(4)));
+                                pe.add(MultiGauge.Row.of(t, rs.getLong(5)));
+                            }
+                        }
+                        problem = stalled;
+                        details = Map.of("db", db, "queues", queues);
+                    } catch (Exception ex) {
+                        problem = "cannot read database " + db + ": " + ex.getMessage();
+                        return;
+                    }
+                    if (tickerLag != null) {
+                        tickerLag.register(tl, true);
+                        evPerSec.register(eps, true);
+                        evNew.register(en, true);
+                        lag.register(cl, true);
+                        lastSeen.register(ls, true);
+                        pending.register(pe, true);
+                    }
+                });
+    }
+
+    /** DOWN when a queue stopped ticking or the database cannot be read. */
+    private final class TickerHealth implements HealthCheck {
+
+        private boolean enabled = true;
+
+        @Override
+        public String getGroup() {
+            return "pgq";
+        }
+
+        @Override
+        public String getId() {
+            return "pgq-ticker-" + db;
+        }
+
+        @Override
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public Result call(Map<String, Object> options) {
+            HealthCheckResultBuilder r = HealthCheckResultBuilder.on(this).details(details);
+            String p = problem;
+            return (p == null ? r.up() : r.down().message(p)).build();
+        }
+    }
+}
