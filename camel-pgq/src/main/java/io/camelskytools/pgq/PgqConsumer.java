@@ -24,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a queue batch by batch for one consumer name. A batch is read through a cursor
- * and routed event by event (or in List chunks); then, in one transaction, the failed
- * events go to the retry queue and the batch is finished. Anything that stops a batch
- * half-way (crash, lost connection, shutdown) rolls that transaction back, so the batch
- * is still open and comes again: delivery is at-least-once and no event is lost.
+ * Reads a queue batch by batch for one consumer name. The batch is taken (and committed
+ * open) with its first events in one statement, a bigger one streamed after that, and
+ * routed event by event (or in List chunks); then one statement puts the failed events in
+ * the retry queue and finishes the batch. Anything that stops a batch half-way (crash, lost
+ * connection, shutdown) leaves it open, so it comes again: delivery is at-least-once and
+ * no event is lost.
  */
 @ManagedResource(description = "PgQ consumer")
 public class PgqConsumer extends ScheduledPollConsumer {

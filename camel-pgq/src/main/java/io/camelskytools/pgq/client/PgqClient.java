@@ -29,29 +29,6 @@ public final class PgqClient {
     private PgqClient() {
     }
 
-    /** The next batch, or null when there is none yet. */
-    public static BatchInfo nextBatch(Connection c, String queue, String consumer, Duration minLag, Integer minCount,
-                                      Duration minInterval) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select batch_id, prev_tick_id, cur_tick_id, prev_tick_time, cur_tick_time"
-                + " from pgq.next_batch_custom(?, ?, ?::interval, ?, ?::interval)")) {
-            ps.setString(1, queue);
-            ps.setString(2, consumer);
-            ps.setString(3, interval(minLag));
-            ps.setObject(4, minCount);
-            ps.setString(5, interval(minInterval));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long batch = rs.getLong(1);
-                if (rs.wasNull()) {
-                    return null;
-                }
-                return new BatchInfo(batch, rs.getLong(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class),
-                        rs.getObject(5, OffsetDateTime.class));
-            }
-        }
-    }
-
     /** pgq_coop: the next batch for a subconsumer (taking over a sibling dead for deadInterval), or null. */
     public static Long nextCoopBatch(Connection c, String queue, String consumer, String subconsumer, Duration minLag,
                                      Integer minCount, Duration minInterval, Duration deadInterval) throws SQLException {
@@ -75,10 +52,6 @@ public final class PgqClient {
     public static int registerSubconsumer(Connection c, String queue, String consumer, String subconsumer)
             throws SQLException {
         return intCall(c, "select pgq_coop.register_subconsumer(?, ?, ?)", queue, consumer, subconsumer);
-    }
-
-    public static int finishCoopBatch(Connection c, long batchId) throws SQLException {
-        return intCall(c, "select pgq_coop.finish_batch(?)", batchId);
     }
 
     /** pgq_ext in the target database: has this consumer already applied the batch? */
@@ -167,23 +140,6 @@ public final class PgqClient {
             ps.setString(3, interval(delay));
             ps.setArray(4, c.createArrayOf("bigint", retries.toArray()));
             ps.executeQuery().close();
-        }
-    }
-
-    public static int finishBatch(Connection c, long batchId) throws SQLException {
-        return intCall(c, "select pgq.finish_batch(?)", batchId);
-    }
-
-    /** Puts one event of the batch back, to come again after {@code delay}. 0 if it was already there. */
-    public static int eventRetry(Connection c, long batchId, long eventId, Duration delay) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select pgq.event_retry(?, ?, now() + ?::interval)")) {
-            ps.setLong(1, batchId);
-            ps.setLong(2, eventId);
-            ps.setString(3, interval(delay));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 
