@@ -88,7 +88,8 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
               description = "In batchMode, the most events one exchange carries; a bigger batch becomes several exchanges.")
     private int maxEventsPerExchange = 1000;
     @UriParam(label = "consumer,advanced", defaultValue = "500",
-              description = "Events fetched from the batch cursor at a time (a batch is never loaded whole).")
+              description = "Events read together with the batch, and per fetch for a bigger batch (a batch is never"
+                            + " loaded whole).")
     private int fetchSize = 500;
     @UriParam(label = "consumer", defaultValue = "60s", javaType = "java.time.Duration",
               description = "Delay before a failed event comes back (pgq.event_retry).")
