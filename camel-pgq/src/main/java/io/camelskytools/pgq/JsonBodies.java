@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class JsonBodies {
 
-    static final boolean PRESENT = present();
-
     private static final class Holder {
         static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
     }
@@ -26,14 +24,5 @@ final class JsonBodies {
         return !(body instanceof CharSequence || body instanceof Number || body instanceof Boolean || body instanceof byte[]
                  || body instanceof java.io.InputStream || body instanceof java.io.Reader || body instanceof Character
                  || body instanceof java.time.temporal.TemporalAccessor || body instanceof Enum<?>);
-    }
-
-    private static boolean present() {
-        try {
-            Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, JsonBodies.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 }

@@ -76,7 +76,7 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     "pgq-ticks-" + endpoint.getQueueName());
             listener.start();
         }
-        if (MicrometerPresence.PRESENT) {
+        if (OptionalLibraries.MICROMETER) {
             metrics = PgqMetrics.forConsumer(getEndpoint().getCamelContext(), endpoint.getQueueName(), consumerLabel());
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());

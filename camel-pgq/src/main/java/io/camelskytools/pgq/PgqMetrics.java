@@ -14,7 +14,7 @@ import org.apache.camel.CamelContext;
  * Micrometer meters of one consumer or producer, when the application has a MeterRegistry
  * (camel-micrometer, Camel Main's metrics): events in and out, retries, dead letters, batch
  * duration, and the consumer's lag (age of the tick its last finished batch ended at).
- * Only touched when MicrometerPresence says Micrometer is on the classpath.
+ * Only touched when OptionalLibraries says Micrometer is on the classpath.
  */
 final class PgqMetrics {
 

@@ -28,7 +28,7 @@ public class PgqProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         endpoint.checkSchema();
-        if (MicrometerPresence.PRESENT) {
+        if (OptionalLibraries.MICROMETER) {
             metrics = PgqMetrics.forProducer(endpoint.getCamelContext(), endpoint.getQueueName());
         }
         super.doStart();
@@ -113,7 +113,7 @@ public class PgqProducer extends DefaultProducer {
 
     /** Structured bodies as JSON (with Jackson on the classpath); anything else through Camel's converters. */
     private static String toText(Exchange exchange, Object item) throws Exception {
-        if (JsonBodies.PRESENT && JsonBodies.structured(item)) {
+        if (OptionalLibraries.JACKSON && JsonBodies.structured(item)) {
             return JsonBodies.toJson(item);
         }
         return exchange.getContext().getTypeConverter().mandatoryConvertTo(String.class, exchange, item);
