@@ -40,6 +40,8 @@ public class PgqConsumer extends ScheduledPollConsumer {
     private final TickSignal ticks = new TickSignal();
     private TickListener listener;
     private Connection conn;
+    /** False while the database was unreachable at start: schema check and registration wait for the first poll. */
+    private volatile boolean prepared;
     private ProducerTemplate deadLetters;
     private PgqLagHealthCheck lagCheck;
     // a PgqMetrics, typed Object so this class loads without Micrometer
@@ -63,8 +65,9 @@ public class PgqConsumer extends ScheduledPollConsumer {
 
     @Override
     protected void doStart() throws Exception {
-        endpoint.checkSchema();
-        if (endpoint.isRegisterConsumer()) {
+        prepared = endpoint.checkSchemaIfReachable("pgq consumer " + endpoint.getConsumerName() + " on "
+                                                   + endpoint.getQueueName());
+        if (prepared && endpoint.isRegisterConsumer()) {
             register();
         }
         if (endpoint.getDeadLetterUri() != null) {
@@ -135,6 +138,16 @@ public class PgqConsumer extends ScheduledPollConsumer {
     @Override
     protected int poll() throws Exception {
         try {
+            if (!prepared) {
+                // the database was unreachable at start
+                endpoint.checkSchema();
+                if (endpoint.isRegisterConsumer()) {
+                    register();
+                }
+                prepared = true;
+                LOG.info("pgq consumer {} on queue {}: database reachable, reading batches", endpoint.getConsumerName(),
+                        endpoint.getQueueName());
+            }
             int events = pollBatch();
             if (events < 0 && isRunAllowed()) {
                 // idle: sleep until the ticker announces a tick, or idleWait passes

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.camelskytools.pgq.client.ConnectionFailures;
 import io.camelskytools.pgq.client.JdbcUrls;
 import io.camelskytools.pgq.schema.PgqSchema;
 import io.camelskytools.pgq.schema.SchemaInstaller;
@@ -172,6 +173,11 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
             throw new IllegalArgumentException("pgq:" + queueName + ": maxRetries must not be negative");
         }
         PgqConsumer consumer = new PgqConsumer(this, processor);
+        // pollStrategy or exceptionHandler options given on the endpoint replace this in configureConsumer
+        PgqPollStrategy failedPolls = new PgqPollStrategy("pgq consumer " + consumerName
+                + (subconsumer != null ? "." + subconsumer : "") + " on queue " + queueName);
+        consumer.setPollStrategy(failedPolls);
+        consumer.setExceptionHandler(failedPolls);
         configureConsumer(consumer);
         return consumer;
     }
@@ -202,7 +208,25 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         }
     }
 
-    /** Checks (and with installSchema installs) the pgq schema; called when a consumer or producer starts. */
+    /**
+     * Checks the schema when a consumer or producer starts. A database that cannot be
+     * reached does not stop the start: one line says so and the check is left to the first
+     * use ({@code false} returned); any other problem (no schema, no rights) fails the start.
+     */
+    boolean checkSchemaIfReachable(String who) throws SQLException {
+        try {
+            checkSchema();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (!ConnectionFailures.isConnectionFailure(e)) {
+                throw e;
+            }
+            LOG.warn("{}: database unreachable at start ({}); checking again on first use", who, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Checks (and with installSchema installs) the pgq schema. */
     void checkSchema() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             PgqSchema schema = PgqSchema.inspect(c);

@@ -25,9 +25,13 @@ public class PgqProducer extends DefaultProducer {
         this.endpoint = endpoint;
     }
 
+    /** False while the database was unreachable at start: checked on the first message. */
+    private volatile boolean schemaChecked;
+
     @Override
     protected void doStart() throws Exception {
-        endpoint.checkSchema();
+        schemaChecked = endpoint.checkSchemaIfReachable("pgq producer (" + endpoint.getOperation() + ") on "
+                                                       + endpoint.getQueueName());
         if (OptionalLibraries.MICROMETER) {
             metrics = PgqMetrics.forProducer(endpoint.getCamelContext(), endpoint.getQueueName());
         }
@@ -40,6 +44,10 @@ public class PgqProducer extends DefaultProducer {
         PgqOperation op = in.getHeader(PgqConstants.OPERATION, endpoint.getOperation(), PgqOperation.class);
         String override = in.removeHeader(PgqConstants.OVERRIDE_QUEUE) instanceof String o ? o : null;
         String queue = override != null ? override : endpoint.getQueueName();
+        if (!schemaChecked) {
+            endpoint.checkSchema();
+            schemaChecked = true;
+        }
         try (Connection c = endpoint.getDataSource().getConnection()) {
             c.setAutoCommit(true);
             switch (op) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -21,8 +22,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 /**
  * What every queue and consumer of a database looks like, read from the database every
  * {@code period}: Prometheus gauges (pgq_queue_*, pgq_consumer_*, tagged db/queue/consumer)
- * and a health check {@code pgq-ticker-<db>} that is DOWN when a queue that should tick has
- * not ticked for {@code maxTickerLag}, or the database cannot be read.
+ * health checks, and the rows of the status page ({@link StatusBoard}).
+ * {@code pgq-ticker-<db>} is DOWN when a queue that should tick has not ticked for
+ * {@code maxTickerLag}, or the database cannot be read; {@code pgq-consumers-<db>} (only
+ * with a {@code maxConsumerLag}) is DOWN when a consumer's position is older than that.
  */
 final class DatabaseStats extends RouteBuilder {
 
@@ -35,14 +38,21 @@ final class DatabaseStats extends RouteBuilder {
     private final String bean;
     private final Duration period;
     private final Duration maxTickerLag;
-    private volatile String problem = "not read yet";
+    private final Duration maxConsumerLag;
+    private final StatusBoard board;
+    private volatile String tickerProblem = "not read yet";
+    private volatile String consumerProblem = "not read yet";
     private volatile Map<String, Object> details = Map.of();
 
-    DatabaseStats(String db, String bean, Duration period, Duration maxTickerLag) {
+    /** {@code maxConsumerLag} null: no consumer lag check. */
+    DatabaseStats(String db, String bean, Duration period, Duration maxTickerLag, Duration maxConsumerLag,
+                  StatusBoard board) {
         this.db = db;
         this.bean = bean;
         this.period = period;
         this.maxTickerLag = maxTickerLag;
+        this.maxConsumerLag = maxConsumerLag;
+        this.board = board;
     }
 
     @Override
@@ -62,7 +72,10 @@ final class DatabaseStats extends RouteBuilder {
                 .description("events between the consumer's position and the latest tick").register(meters);
         HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
         if (health != null) {
-            health.register(new TickerHealth());
+            health.register(new StatsHealth("pgq-ticker-" + db, () -> tickerProblem));
+            if (maxConsumerLag != null) {
+                health.register(new StatsHealth("pgq-consumers-" + db, () -> consumerProblem));
+            }
         }
         DataSource ds = getContext().getRegistry().lookupByNameAndType(bean, DataSource.class);
 
@@ -74,12 +87,15 @@ final class DatabaseStats extends RouteBuilder {
                     List<MultiGauge.Row<?>> cl = new ArrayList<>();
                     List<MultiGauge.Row<?>> ls = new ArrayList<>();
                     List<MultiGauge.Row<?>> pe = new ArrayList<>();
+                    List<StatusBoard.QueueRow> queueRows = new ArrayList<>();
+                    List<StatusBoard.ConsumerRow> consumerRows = new ArrayList<>();
                     String stalled = null;
-                    int queues = 0;
+                    String lagging = null;
                     try (Connection c = ds.getConnection()) {
                         try (PreparedStatement ps = c.prepareStatement(QUEUES); ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                queues++;
+                                queueRows.add(new StatusBoard.QueueRow(rs.getString(1), rs.getDouble(2), rs.getDouble(3),
+                                        rs.getLong(4)));
                                 Tags t = Tags.of("db", db, "queue", rs.getString(1));
                                 tl.add(MultiGauge.Row.of(t, rs.getDouble(2)));
                                 eps.add(MultiGauge.Row.of(t, rs.getDouble(3)));
@@ -92,16 +108,29 @@ final class DatabaseStats extends RouteBuilder {
                         }
                         try (PreparedStatement ps = c.prepareStatement(CONSUMERS); ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
+                                consumerRows.add(new StatusBoard.ConsumerRow(rs.getString(1), rs.getString(2),
+                                        rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
+                                if (maxConsumerLag != null && lagging == null
+                                    && rs.getDouble(3) > maxConsumerLag.toMillis() / 1000.0) {
+                                    lagging = "consumer " + rs.getString(2) + " of queue " + rs.getString(1) + " lags "
+                                              + Math.round(rs.getDouble(3)) + " s (more than " + maxConsumerLag.toSeconds()
+                                              + " s)";
+                                }
                                 Tags t = Tags.of("db", db, "queue", rs.getString(1), "consumer", rs.getString(2));
                                 cl.add(MultiGauge.Row.of(t, rs.getDouble(3)));
                                 ls.add(MultiGauge.Row.of(t, rs.getDouble(4)));
                                 pe.add(MultiGauge.Row.of(t, rs.getLong(5)));
                             }
                         }
-                        problem = stalled;
-                        details = Map.of("db", db, "queues", queues);
+                        tickerProblem = stalled;
+                        consumerProblem = lagging;
+                        details = Map.of("db", db, "queues", queueRows.size(), "consumers", consumerRows.size());
+                        board.update(db, queueRows, consumerRows, stalled != null ? stalled : lagging,
+                                System.currentTimeMillis());
                     } catch (Exception ex) {
-                        problem = "cannot read database " + db + ": " + ex.getMessage();
+                        tickerProblem = "cannot read database " + db + ": " + ex.getMessage();
+                        consumerProblem = tickerProblem;
+                        board.failed(db, tickerProblem, System.currentTimeMillis());
                         return;
                     }
                     if (tickerLag != null) {
@@ -115,10 +144,17 @@ final class DatabaseStats extends RouteBuilder {
                 });
     }
 
-    /** DOWN when a queue stopped ticking or the database cannot be read. */
-    private final class TickerHealth implements HealthCheck {
+    /** UP while the problem its supplier reports is null. */
+    private final class StatsHealth implements HealthCheck {
 
+        private final String id;
+        private final Supplier<String> problem;
         private boolean enabled = true;
+
+        StatsHealth(String id, Supplier<String> problem) {
+            this.id = id;
+            this.problem = problem;
+        }
 
         @Override
         public String getGroup() {
@@ -127,7 +163,7 @@ final class DatabaseStats extends RouteBuilder {
 
         @Override
         public String getId() {
-            return "pgq-ticker-" + db;
+            return id;
         }
 
         @Override
@@ -143,7 +179,7 @@ final class DatabaseStats extends RouteBuilder {
         @Override
         public Result call(Map<String, Object> options) {
             HealthCheckResultBuilder r = HealthCheckResultBuilder.on(this).details(details);
-            String p = problem;
+            String p = problem.get();
             return (p == null ? r.up() : r.down().message(p)).build();
         }
     }

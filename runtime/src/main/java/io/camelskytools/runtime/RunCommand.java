@@ -1,6 +1,8 @@
 package io.camelskytools.runtime;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -66,6 +68,7 @@ final class RunCommand implements Callable<Integer> {
         EmbeddedDatabase embedded = null;
         org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker = null;
         List<HikariDataSource> pools = new ArrayList<>();
+        Path managementAuth = null;
         Map<String, Object> beans = new LinkedHashMap<>();
         try {
             boolean demo;
@@ -95,10 +98,15 @@ final class RunCommand implements Callable<Integer> {
             main.configure().addRoutesBuilder(ticker);
             Duration statsPeriod = config.duration("skytools.stats.period", Duration.ofSeconds(10));
             Duration maxTickerLag = config.duration("skytools.health.max-ticker-lag", Duration.ofMinutes(3));
+            Duration maxConsumerLag = config.get("skytools.health.max-consumer-lag") == null ? null
+                    : config.duration("skytools.health.max-consumer-lag", null);
+            StatusBoard board = new StatusBoard(config.duration("skytools.status.window", Duration.ofMinutes(15)));
             for (DatabaseConfig db : dbs.values()) {
-                main.configure().addRoutesBuilder(new DatabaseStats(db.name(), db.beanName(), statsPeriod, maxTickerLag));
+                main.configure().addRoutesBuilder(new DatabaseStats(db.name(), db.beanName(), statsPeriod, maxTickerLag,
+                        maxConsumerLag, board));
             }
             configureHttp(main, config, dbs, out);
+            managementAuth = configureManagement(main, config, board, out);
             broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
             patterns.addAll(routes);
@@ -121,6 +129,9 @@ final class RunCommand implements Callable<Integer> {
                 broker.stop();
             }
             pools.forEach(HikariDataSource::close);
+            if (managementAuth != null) {
+                Files.deleteIfExists(managementAuth);
+            }
             if (embedded != null) {
                 embedded.close();
             }
@@ -143,18 +154,40 @@ final class RunCommand implements Callable<Integer> {
             main.configure().addRoutesBuilder(new HttpIngestRoutes(db.beanName()));
             out.println("skytools: HTTP bridge on http://" + host + ":" + port + "/queues/{queue}/events -> database " + dbName);
         }
-        if (config.bool("skytools.management.enabled", true)) {
-            String host = config.get("skytools.management.host", "127.0.0.1");
-            String port = port(config, "skytools.management.port", "9876");
-            main.addInitialProperty("camel.management.enabled", "true");
-            main.addInitialProperty("camel.management.host", host);
-            main.addInitialProperty("camel.management.port", port);
-            main.addInitialProperty("camel.management.healthCheckEnabled", "true");
-            main.addInitialProperty("camel.management.metricsEnabled", "true");
-            main.addInitialProperty("camel.metrics.enabled", "true");
-            out.println("skytools: health on http://" + host + ":" + port + "/observe/health, Prometheus metrics on http://"
-                        + host + ":" + port + "/observe/metrics");
+    }
+
+    /**
+     * /observe/health, /observe/metrics and the status page on the management server;
+     * protected by HTTP basic authentication when skytools.management.user is set. Returns
+     * the credentials file written for Vert.x (deleted at exit), or null.
+     */
+    private static Path configureManagement(Main main, SkytoolsConfig config, StatusBoard board, PrintWriter out)
+            throws IOException {
+        if (!config.bool("skytools.management.enabled", true)) {
+            return null;
         }
+        String host = config.get("skytools.management.host", "127.0.0.1");
+        String port = port(config, "skytools.management.port", "9876");
+        main.addInitialProperty("camel.management.enabled", "true");
+        main.addInitialProperty("camel.management.host", host);
+        main.addInitialProperty("camel.management.port", port);
+        main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        main.addInitialProperty("camel.management.metricsEnabled", "true");
+        main.addInitialProperty("camel.metrics.enabled", "true");
+        main.addMainListener(new StatusPage(board, Integer.parseInt(port)));
+        Path credentials = ManagementCredentials.write(config);
+        if (credentials != null) {
+            main.addInitialProperty("camel.management.authenticationEnabled", "true");
+            main.addInitialProperty("camel.management.authenticationPath", "/*");
+            main.addInitialProperty("camel.management.authenticationRealm", "skytools");
+            main.addInitialProperty("camel.management.basicPropertiesFile", credentials.toString());
+        }
+        String base = "http://" + host + ":" + port;
+        out.println("skytools: status page on " + base + StatusPage.PAGE + ", health on " + base + "/observe/health,"
+                    + " Prometheus metrics on " + base + "/observe/metrics"
+                    + (credentials != null ? " (basic authentication as " + config.get("skytools.management.user") + ")"
+                                           : ""));
+        return credentials;
     }
 
     private static String port(SkytoolsConfig config, String key, String dflt) {
@@ -180,6 +213,8 @@ final class RunCommand implements Callable<Integer> {
         cfg.setMinimumIdle(1);
         // a database that is down at start does not stop the others; its routes retry
         cfg.setInitializationFailTimeout(-1);
+        // and its routes learn it within seconds, not Hikari's default 30
+        cfg.setConnectionTimeout(5_000);
         return new HikariDataSource(cfg);
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /observe/health goes DOWN when a queue stops ticking. */
+/** /observe/health goes DOWN when a queue stops ticking or a consumer falls behind. */
 class RunHealthTest {
 
     @RegisterExtension
@@ -57,6 +57,40 @@ class RunHealthTest {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
         assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).body()).contains("DOWN");
+        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void laggingConsumerIsReported() throws Exception {
+        int mgmtPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            mgmtPort = s.getLocalPort();
+        }
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('busy')");
+            s.exec("select pgq.register_consumer('busy', 'sleepy')");
+        }
+        Path cfg = dir.resolve("skytools.properties");
+        Files.writeString(cfg, String.join("\n",
+                "skytools.db.main.url = " + PG.db().jdbcUrl(),
+                "skytools.ticker.period = 200ms",
+                "skytools.stats.period = 300ms",
+                "skytools.health.max-consumer-lag = 2s",
+                "skytools.management.port = " + mgmtPort, ""));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
+                new String[] {"run", "--config", cfg.toString(), "--duration", "15"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), Map.of()));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health")).build();
+        // first UP (the consumer's position is fresh), then DOWN once it is older than 2 s
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
+        HttpRequest detail = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health?exposureLevel=full")).build();
+        assertThat(http.send(detail, HttpResponse.BodyHandlers.ofString()).body())
+                .contains("pgq-consumers-main").contains("consumer sleepy of queue busy lags");
         assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
     }
 }

@@ -45,6 +45,7 @@ public final class TickListener implements Runnable, AutoCloseable {
     @Override
     public void run() {
         long backoff = 500;
+        boolean failing = false;
         while (running) {
             try (Connection c = dataSource.getConnection()) {
                 conn = c;
@@ -57,7 +58,12 @@ public final class TickListener implements Runnable, AutoCloseable {
                 try (Statement st = c.createStatement()) {
                     st.execute("listen " + PgqClient.quoteIdent(channel));
                 }
-                LOG.debug("pgq queue {}: listening on {}", queue, channel);
+                if (failing) {
+                    LOG.info("pgq queue {}: tick listener connected again", queue);
+                    failing = false;
+                } else {
+                    LOG.debug("pgq queue {}: listening on {}", queue, channel);
+                }
                 // a tick may have come while we were not listening
                 signal.signal();
                 backoff = 500;
@@ -72,8 +78,15 @@ public final class TickListener implements Runnable, AutoCloseable {
                 if (!running) {
                     return;
                 }
-                LOG.warn("pgq queue {}: tick listener lost its connection ({}); reconnecting in {} ms", queue,
-                        e.getMessage(), backoff);
+                // one line per outage; the retries (backing off up to 30 s) only at DEBUG
+                if (!failing) {
+                    LOG.warn("pgq queue {}: tick listener lost its connection ({}); reconnecting with backoff", queue,
+                            e.getMessage());
+                    failing = true;
+                } else {
+                    LOG.debug("pgq queue {}: tick listener reconnect failed ({}); next in {} ms", queue, e.getMessage(),
+                            backoff);
+                }
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 30_000);
             } finally {

@@ -56,7 +56,8 @@ public class PgqTickerRoutes extends RouteBuilder {
         OutageLog outage = new OutageLog();
         onException(Exception.class).handled(true).process(outage);
         for (String db : databases) {
-            String pgq = "pgq:*?dataSource=#" + db + "&operation=";
+            // lazyStartProducer: a database that is down at start fails the first tick, not the start
+            String pgq = "pgq:*?dataSource=#" + db + "&lazyStartProducer=true&operation=";
             from(timer("pgq-ticker-" + db, tickerPeriod)).routeId("pgq-ticker-" + db)
                     .to(pgq + "tick")
                     .process(outage::recovered)
