@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "pgq", mixinStandardHelpOptions = true, description = "Administer PgQ queues in a database.",
          subcommands = {PgqCommand.Install.class, PgqCommand.CreateQueue.class, PgqCommand.DropQueue.class,
                         PgqCommand.AlterQueue.class, PgqCommand.Register.class, PgqCommand.Unregister.class,
-                        PgqCommand.Queues.class, PgqCommand.Consumers.class, PgqCommand.Tick.class,
+                        PgqCommand.Queues.class, PgqCommand.Consumers.class, PgqCommand.Batches.class, PgqCommand.Tick.class,
                         PgqCommand.Maintenance.class, PgqCommand.Insert.class})
 final class PgqCommand {
 
@@ -187,6 +187,26 @@ final class PgqCommand {
         void run(Connection c) throws Exception {
             Output.print(out(), PgqClient.rows(c, "select queue_name, consumer_name, lag, last_seen, pending_events,"
                     + " last_tick, current_batch from pgq.get_consumer_info(?, null)", queue), json);
+        }
+    }
+
+    @Command(name = "batches", mixinStandardHelpOptions = true,
+             description = "Show open batches (taken by a consumer, not finished yet): ticks, age, event id range.")
+    static final class Batches extends Sub {
+        @Parameters(arity = "0..1", paramLabel = "QUEUE")
+        String queue;
+
+        @Option(names = "--json", description = "JSON instead of a table.")
+        boolean json;
+
+        @Override
+        void run(Connection c) throws Exception {
+            // seq_end - seq_start counts event ids: rolled-back inserts make it an upper bound
+            Output.print(out(), PgqClient.rows(c, "select c.queue_name, c.consumer_name, c.current_batch as batch_id,"
+                    + " b.prev_tick_id, b.tick_id, b.batch_end as tick_time, b.lag,"
+                    + " b.seq_end - b.seq_start as events_at_most"
+                    + " from pgq.get_consumer_info(?, null) c cross join lateral pgq.get_batch_info(c.current_batch) b"
+                    + " where c.current_batch is not null order by 1, 2", queue), json);
         }
     }
 

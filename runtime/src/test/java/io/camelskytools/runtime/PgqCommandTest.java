@@ -63,6 +63,17 @@ class PgqCommandTest {
             assertThat(s.value("select ev_type from pgq.event_1")).isEqualTo("order.created");
         }
 
+        // a batch taken and not finished shows in `batches`
+        assertThat(pgq("batches", "--json").out().strip()).isEqualTo("[]");
+        long batch;
+        try (Sql s = PG.db().open()) {
+            batch = s.longValue("select pgq.next_batch('orders', 'billing')");
+        }
+        Result batches = pgq("batches", "orders", "--json");
+        assertThat(batches.out()).contains("\"consumer_name\":\"billing\"").contains("\"batch_id\":" + batch)
+                .contains("\"prev_tick_id\":1").contains("\"tick_id\":2").contains("\"events_at_most\":1");
+        assertThat(pgq("batches").out()).startsWith("queue_name").contains("billing");
+
         assertThat(pgq("maintenance").out()).contains("maintenance step(s) run");
         assertThat(pgq("unregister", "orders", "billing").exit()).isZero();
         Result again = pgq("unregister", "orders", "billing");
