@@ -111,6 +111,7 @@ final class RunCommand implements Callable<Integer> {
             List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
             patterns.addAll(routes);
             main.configure().setRoutesIncludePattern(String.join(",", patterns));
+            config.foreignProperties().forEach(main::addInitialProperty);
             main.addInitialProperty("skytools.demo", Boolean.toString(demo));
             main.addInitialProperty("skytools.demo.db", dbs.values().iterator().next().beanName());
             main.configure().setName("skytools");

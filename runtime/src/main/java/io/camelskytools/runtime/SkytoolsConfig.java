@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -26,6 +27,8 @@ import java.util.TreeSet;
 public final class SkytoolsConfig {
 
     public static final Path DEFAULT_FILE = Path.of("skytools.properties");
+    /** Camel Main's usual name, read when there is no skytools.properties. */
+    public static final Path CAMEL_FILE = Path.of("application.properties");
 
     private final Properties props;
     private final Map<String, String> env;
@@ -37,10 +40,11 @@ public final class SkytoolsConfig {
         this.source = source;
     }
 
-    /** Loads {@code file}, or ./skytools.properties when null and present, or nothing. */
+    /** Loads {@code file}, or ./skytools.properties or ./application.properties when null and present, or nothing. */
     public static SkytoolsConfig load(Path file, Map<String, String> env) {
         Properties p = new Properties();
-        Path f = file != null ? file : Files.exists(DEFAULT_FILE) ? DEFAULT_FILE : null;
+        Path f = file != null ? file : Files.exists(DEFAULT_FILE) ? DEFAULT_FILE
+                : Files.exists(CAMEL_FILE) ? CAMEL_FILE : null;
         if (f != null) {
             if (!Files.isReadable(f)) {
                 throw new ConfigException("config file " + f + " does not exist or cannot be read");
@@ -135,6 +139,20 @@ public final class SkytoolsConfig {
             }
             out.put(name, new DatabaseConfig(name, url, get("skytools.db." + name + ".user"),
                     get("skytools.db." + name + ".password")));
+        }
+        return out;
+    }
+
+    /**
+     * The file's keys that are not ours (camel.*, the user's own): for Camel Main, so
+     * camel.* settings apply and routes can use {{key}} placeholders.
+     */
+    public Map<String, String> foreignProperties() {
+        Map<String, String> out = new TreeMap<>();
+        for (String k : props.stringPropertyNames()) {
+            if (!k.startsWith("skytools.")) {
+                out.put(k, props.getProperty(k).strip());
+            }
         }
         return out;
     }
