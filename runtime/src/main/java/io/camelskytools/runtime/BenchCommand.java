@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code skytools bench}: the component benchmark against a database, with ratios to the plain-PostgreSQL limit. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = WalBenchCommand.class,
          description = "Measure consumer, producer and latency against the plain-PostgreSQL limit (and pgqd when"
-                       + " installed). Without --db and with nothing configured: on a throwaway embedded PostgreSQL.")
+                       + " installed). Without --db and with nothing configured: on a throwaway embedded PostgreSQL."
+                       + " `bench walmgr`: WAL archiving against pg_receivewal.")
 final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand

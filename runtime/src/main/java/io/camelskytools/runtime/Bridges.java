@@ -73,6 +73,9 @@ final class Bridges {
         for (String name : names) {
             String prefix = "skytools.bridge." + name + ".";
             String type = required(config, prefix + "type");
+            if (dbs.isEmpty()) {
+                throw new SkytoolsConfig.ConfigException(prefix + "type needs a database (skytools.db.NAME.url)");
+            }
             DatabaseConfig db = dbs.get(config.get(prefix + "db", dbs.keySet().iterator().next()));
             if (db == null) {
                 throw new SkytoolsConfig.ConfigException(prefix + "db names no configured database: " + config.get(prefix + "db"));

@@ -18,6 +18,7 @@ import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.schema.SchemaInstaller;
 import io.camelskytools.pgq.ticker.PgqTickerRoutes;
 import io.camelskytools.routes.HttpIngestRoutes;
+import io.camelskytools.routes.WalArchiveRoutes;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,7 +73,11 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> beans = new LinkedHashMap<>();
         try {
             boolean demo;
-            if (dbs.isEmpty()) {
+            WalmgrConfig walmgr = new WalmgrConfig(config);
+            if (dbs.isEmpty() && walmgr.stream()) {
+                // WAL archiving only: no queue database, so no embedded one either
+                demo = false;
+            } else if (dbs.isEmpty()) {
                 out.println("skytools: no database configured (" + config.source() + "): starting an embedded PostgreSQL");
                 embedded = EmbeddedDatabase.start(dataDir.toAbsolutePath(), port);
                 out.println("skytools: embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + embedded.dataDir());
@@ -95,7 +100,9 @@ final class RunCommand implements Callable<Integer> {
                 ticker.database(db.beanName());
                 out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
             }
-            main.configure().addRoutesBuilder(ticker);
+            if (!dbs.isEmpty()) {
+                main.configure().addRoutesBuilder(ticker);
+            }
             Duration statsPeriod = config.duration("skytools.stats.period", Duration.ofSeconds(10));
             Duration maxTickerLag = config.duration("skytools.health.max-ticker-lag", Duration.ofMinutes(3));
             Duration maxConsumerLag = config.get("skytools.health.max-consumer-lag") == null ? null
@@ -106,21 +113,33 @@ final class RunCommand implements Callable<Integer> {
                         maxConsumerLag, board));
             }
             configureHttp(main, config, dbs, out);
+            configureWalArchive(main, walmgr, out);
             managementAuth = configureManagement(main, config, board, out);
             broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
-            List<String> patterns = new ArrayList<>(List.of("classpath:camel/*.yaml"));
+            // the shipped YAML routes (demo) need a queue database; they live outside Camel Main's default
+            // classpath:camel/* so that only this decides whether they load
+            List<String> patterns = new ArrayList<>(dbs.isEmpty() ? List.of() : List.of("classpath:skytools/routes/*.yaml"));
             patterns.addAll(routes);
-            main.configure().setRoutesIncludePattern(String.join(",", patterns));
+            if (patterns.isEmpty()) {
+                // nothing to load from files: only the route builders added above
+                main.configure().setRoutesCollectorEnabled(false);
+            } else {
+                main.configure().setRoutesIncludePattern(String.join(",", patterns));
+            }
             config.foreignProperties().forEach(main::addInitialProperty);
             main.addInitialProperty("skytools.demo", Boolean.toString(demo));
-            main.addInitialProperty("skytools.demo.db", dbs.values().iterator().next().beanName());
+            if (!dbs.isEmpty()) {
+                main.addInitialProperty("skytools.demo.db", dbs.values().iterator().next().beanName());
+            }
             main.configure().setName("skytools");
             main.configure().setShutdownTimeout(10);
             if (duration > 0) {
                 main.configure().setDurationMaxSeconds(duration);
             }
-            out.println("skytools: ticker every " + tickerPeriod.toMillis() + " ms, retries every " + retryPeriod.toSeconds()
-                        + " s, maintenance every " + maintPeriod.toSeconds() + " s; routes from " + String.join(", ", patterns)
+            out.println("skytools: " + (dbs.isEmpty() ? "no queue database"
+                    : "ticker every " + tickerPeriod.toMillis() + " ms, retries every " + retryPeriod.toSeconds()
+                      + " s, maintenance every " + maintPeriod.toSeconds() + " s")
+                        + (patterns.isEmpty() ? "" : "; routes from " + String.join(", ", patterns))
                         + (demo ? "; demo queue 'demo' with consumer 'demo-reader'" : ""));
             out.flush();
             main.run();
@@ -142,6 +161,9 @@ final class RunCommand implements Callable<Integer> {
     /** The HTTP bridge (skytools.http.*) and the management endpoints /observe/health and /observe/metrics. */
     private static void configureHttp(Main main, SkytoolsConfig config, Map<String, DatabaseConfig> dbs, PrintWriter out) {
         if (config.bool("skytools.http.enabled", false)) {
+            if (dbs.isEmpty()) {
+                throw new SkytoolsConfig.ConfigException("skytools.http.enabled needs a database (skytools.db.NAME.url)");
+            }
             String host = config.get("skytools.http.host", "127.0.0.1");
             String port = port(config, "skytools.http.port", "8080");
             String dbName = config.get("skytools.http.db", dbs.keySet().iterator().next());
@@ -155,6 +177,21 @@ final class RunCommand implements Callable<Integer> {
             main.configure().addRoutesBuilder(new HttpIngestRoutes(db.beanName()));
             out.println("skytools: HTTP bridge on http://" + host + ":" + port + "/queues/{queue}/events -> database " + dbName);
         }
+    }
+
+    /** Streaming WAL archiving (skytools.walmgr.*), when an archive and a primary are configured. */
+    private static void configureWalArchive(Main main, WalmgrConfig walmgr, PrintWriter out) {
+        if (!walmgr.stream()) {
+            return;
+        }
+        String copyTo = walmgr.config().get(WalmgrConfig.PREFIX + "copy-to");
+        main.configure().addRoutesBuilder(new WalArchiveRoutes(walmgr.primaryUrl(), walmgr.primaryUser(),
+                walmgr.primaryPassword(), walmgr.archive(), walmgr.slot(), walmgr.flushInterval(), walmgr.compress(),
+                copyTo));
+        out.println("skytools: streaming WAL from " + walmgr.describePrimary() + " into " + walmgr.archive().toAbsolutePath()
+                    + " (slot " + walmgr.slot() + ", flushed every " + walmgr.flushInterval().toMillis() + " ms"
+                    + (copyTo != null ? ", completed segments copied to " + copyTo.replaceAll("password=[^&]*",
+                            "password=xxxxxx") : "") + ")");
     }
 
     /**

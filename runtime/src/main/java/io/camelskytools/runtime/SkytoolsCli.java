@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code skytools} command. Exit codes: 0 done, 1 failed (the message says why), 2 bad usage. */
 @Command(name = "skytools", mixinStandardHelpOptions = true, versionProvider = SkytoolsCli.Version.class,
-         description = "PgQ queues, ticker and admin for PostgreSQL, on Apache Camel.",
-         subcommands = {RunCommand.class, PgqCommand.class, BenchCommand.class})
+         description = "PgQ queues, ticker and admin, and walmgr WAL archiving, for PostgreSQL, on Apache Camel.",
+         subcommands = {RunCommand.class, PgqCommand.class, WalmgrCommand.class, BenchCommand.class})
 public final class SkytoolsCli {
 
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,

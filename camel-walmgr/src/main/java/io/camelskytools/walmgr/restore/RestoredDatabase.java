@@ -1,0 +1,19 @@
+package io.camelskytools.walmgr.restore;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.camelskytools.walmgr.backup.BackupInfo;
+
+/**
+ * A data directory put in place by {@link Restore}, ready for pg_ctl start.
+ *
+ * @param dataDir     the new data directory
+ * @param backup      the backup it came from
+ * @param tablespaces tablespace OID to its new directory
+ * @param standby     true when it starts as a standby (standby.signal), false for recovery (recovery.signal)
+ * @param settings    what was written to postgresql.auto.conf
+ */
+public record RestoredDatabase(Path dataDir, BackupInfo backup, Map<Integer, Path> tablespaces, boolean standby,
+                               Map<String, String> settings) {
+}

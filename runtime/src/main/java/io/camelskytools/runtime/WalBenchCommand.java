@@ -1,0 +1,92 @@
+package io.camelskytools.runtime;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.runtime.bench.WalmgrBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code skytools bench walmgr}: the streaming archiver against pg_receivewal on one server. */
+@Command(name = "walmgr", mixinStandardHelpOptions = true,
+         description = "Measure WAL archive throughput and recovery-point lag against pg_receivewal on the same server"
+                       + " (needs a superuser or REPLICATION role and pg_receivewal).")
+final class WalBenchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    BenchCommand bench;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "JDBC-URL",
+            description = "The server (default: skytools.walmgr.primary.url). It needs wal_level replica and two free"
+                          + " WAL senders and slots.")
+    String url;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR", defaultValue = "/usr/lib/postgresql/15/bin",
+            description = "Where pg_receivewal is (default ${DEFAULT-VALUE}).")
+    Path pgBin;
+
+    @Option(names = "--wal-mb", defaultValue = "512", description = "WAL backlog for the throughput measure"
+                                                                     + " (default ${DEFAULT-VALUE}).")
+    int walMb;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Length of the lag measure (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--flush-interval", paramLabel = "MS", defaultValue = "500",
+            description = "Our archiver's flush interval in ms (default ${DEFAULT-VALUE}).")
+    long flushMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        WalmgrConfig cfg = new WalmgrConfig(bench.root.config());
+        String target = url != null ? url : cfg.primaryUrl();
+        String user = url != null ? null : cfg.primaryUser();
+        String password = url != null ? null : cfg.primaryPassword();
+        Path receivewal = pgBin.resolve("pg_receivewal");
+        if (!Files.isExecutable(receivewal)) {
+            throw new SkytoolsConfig.ConfigException("no pg_receivewal in " + pgBin + " (--pg-bin; Debian: postgresql-15)");
+        }
+        if (walMb < 16 || seconds < 3) {
+            throw new SkytoolsConfig.ConfigException("--wal-mb must be at least 16 and --seconds at least 3");
+        }
+        Path work = Files.createTempDirectory("skytools-walbench");
+        try {
+            out.println("bench: server " + JdbcUrls.mask(target) + ", pg_receivewal " + receivewal + ", work in " + work);
+            new WalmgrBenchmark(target, user, password, receivewal.toString(), conninfo(target, user), work, out, walMb,
+                    seconds, Duration.ofMillis(flushMillis)).run();
+            return 0;
+        } finally {
+            try (var walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** host, port, user of a JDBC URL as a libpq string (the password goes by PGPASSWORD). */
+    static String conninfo(String jdbcUrl, String user) {
+        Matcher m = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]*)(?:\\?(.*))?").matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new SkytoolsConfig.ConfigException("cannot read host and port from " + JdbcUrls.mask(jdbcUrl));
+        }
+        String u = user;
+        if (u == null && m.group(4) != null) {
+            Matcher um = Pattern.compile("(?:^|&)user=([^&]+)").matcher(m.group(4));
+            u = um.find() ? um.group(1) : null;
+        }
+        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
+               + (u == null ? "" : " user=" + u);
+    }
+}
