@@ -130,8 +130,16 @@ final class WalmgrCommand {
             // checked before anything changes
             String slot = cfg.slot();
             Path archive = cfg.archive().toAbsolutePath();
-            Files.createDirectories(archive.resolve(WalArchive.WAL_DIR));
-            Files.createDirectories(archive.resolve(BackupStore.DIR_IN_ARCHIVE));
+            Files.createDirectories(archive);
+            // archive_command runs as the server's user: what we create belongs to whoever owns the archive
+            java.nio.file.attribute.UserPrincipal owner = Files.getOwner(archive);
+            for (String sub : List.of(WalArchive.WAL_DIR, BackupStore.DIR_IN_ARCHIVE)) {
+                Path d = archive.resolve(sub);
+                if (!Files.exists(d)) {
+                    Files.createDirectories(d);
+                    Files.setOwner(d, owner);
+                }
+            }
             WalArchive.open(archive);
             out().println("archive " + archive + " ready");
             try (Connection c = primary()) {
