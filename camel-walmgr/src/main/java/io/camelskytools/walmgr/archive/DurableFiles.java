@@ -43,13 +43,18 @@ public final class DurableFiles {
 
     /** Renames an already fsynced file over target, atomically, and makes the rename durable. */
     public static void commit(Path fsyncedTemp, Path target) throws IOException {
+        rename(fsyncedTemp, target);
+        fsyncDirectory(target.getParent());
+    }
+
+    /** The atomic rename alone: durable only once the caller fsyncs the directory. */
+    public static void rename(Path fsyncedTemp, Path target) throws IOException {
         try {
             Files.move(fsyncedTemp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("Cannot rename " + fsyncedTemp + " to " + target + " atomically (different file"
                                   + " systems?)", e);
         }
-        fsyncDirectory(target.getParent());
     }
 
     /** Writes bytes durably to target (small files: checksums, history files). */

@@ -148,6 +148,8 @@ public final class WalArchive {
     /**
      * The same, for a caller that already knows the content's SHA-256 and may have fsynced
      * the partial itself ({@code synced}): the streaming archiver, which hashes as it writes.
+     * With {@code synced}, the final rename is left for the caller to make durable (one
+     * directory fsync for it and the next partial file).
      */
     public ArchivedFile completePartial(Path partial, String name, boolean compress, String sha, boolean synced)
             throws IOException {
@@ -183,7 +185,11 @@ public final class WalArchive {
             return new ArchivedFile(name, target, sha, size, false);
         }
         Path target = wal.resolve(name);
-        DurableFiles.commit(partial, target);
+        if (synced) {
+            DurableFiles.rename(partial, target);
+        } else {
+            DurableFiles.commit(partial, target);
+        }
         return new ArchivedFile(name, target, sha, size, false);
     }
 

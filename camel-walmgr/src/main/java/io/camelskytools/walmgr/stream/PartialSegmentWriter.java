@@ -56,6 +56,15 @@ final class PartialSegmentWriter implements Closeable {
 
     /** Opens (or creates, durably) the partial file, positioned at its end. */
     static PartialSegmentWriter open(Path path, WalSegment segment, long segmentSize) throws IOException {
+        return open(path, segment, segmentSize, true);
+    }
+
+    /**
+     * The same; with {@code syncCreation} false a new file's directory entry is left for the
+     * caller to fsync before anything written into it is confirmed.
+     */
+    static PartialSegmentWriter open(Path path, WalSegment segment, long segmentSize, boolean syncCreation)
+            throws IOException {
         boolean created = !Files.exists(path);
         // READ too: resuming hashes what the file already holds
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -66,7 +75,7 @@ final class PartialSegmentWriter implements Closeable {
                 throw new WalArchiveException("Partial WAL file " + path + " holds " + length + " bytes, more than a "
                                               + segmentSize + "-byte segment");
             }
-            if (created) {
+            if (created && syncCreation) {
                 ch.force(true);
                 DurableFiles.fsyncDirectory(path.getParent());
             }

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import io.camelskytools.walmgr.archive.ArchivedFile;
 import io.camelskytools.walmgr.archive.StreamingLock;
 import io.camelskytools.walmgr.archive.WalArchive;
+import io.camelskytools.walmgr.archive.DurableFiles;
 import io.camelskytools.walmgr.archive.WalArchiveException;
 import io.camelskytools.walmgr.wal.Lsn;
 import io.camelskytools.walmgr.wal.WalFileNames;
@@ -429,6 +430,11 @@ public final class StreamingArchiver {
         String name = seg.fileName(segmentSize);
         long end = writer.endLsn();
         ArchivedFile file = archive.completePartial(writer.path(), name, settings.compress(), writer.sha256(), true);
+        WalSegment next = seg.next();
+        writer = PartialSegmentWriter.open(archive.partialPath(next.fileName(segmentSize)), next, segmentSize, false);
+        currentSegment = next.fileName(segmentSize);
+        // one directory fsync makes the segment's rename and the next partial durable, before the confirm
+        DurableFiles.fsyncDirectory(archive.walDir());
         confirm(end);
         segmentsArchived.incrementAndGet();
         LOG.info("Archived WAL segment {} (sha256 {})", name, file.sha256());
@@ -437,9 +443,6 @@ public final class StreamingArchiver {
         } catch (RuntimeException e) {
             LOG.warn("Listener failed on archived segment {}: {}", name, e.getMessage(), e);
         }
-        WalSegment next = seg.next();
-        writer = PartialSegmentWriter.open(archive.partialPath(next.fileName(segmentSize)), next, segmentSize);
-        currentSegment = next.fileName(segmentSize);
     }
 
     /** lsn is durable: record it, and tell the server so the slot may move on. */

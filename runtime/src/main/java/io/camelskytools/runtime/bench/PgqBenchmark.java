@@ -320,7 +320,7 @@ public final class PgqBenchmark {
             st.execute("select pgq.set_queue_config('" + queue + "', 'ticker_max_lag', '0')");
         }
         Map<Long, Long> committed = new ConcurrentHashMap<>();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<Long, Long> received = new ConcurrentHashMap<>();
         CamelContext ctx = new DefaultCamelContext();
         ctx.getRegistry().bind("ds", ds);
         if (ourTicker) {
@@ -329,13 +329,10 @@ public final class PgqBenchmark {
         ctx.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("pgq:" + queue + "?dataSource=#ds&consumerName=lat").process(e -> {
-                    long now = System.nanoTime();
-                    Long at = committed.get(e.getIn().getHeader(PgqConstants.EVENT_ID, Long.class));
-                    if (at != null) {
-                        latencies.add(now - at);
-                    }
-                });
+                // arrival times by event id, matched with commit times at the end: under load the
+                // consumer can see an event before the inserting thread has noted its commit
+                from("pgq:" + queue + "?dataSource=#ds&consumerName=lat").process(e -> received.put(
+                        e.getIn().getHeader(PgqConstants.EVENT_ID, Long.class), System.nanoTime()));
             }
         });
         ctx.start();
@@ -363,10 +360,17 @@ public final class PgqBenchmark {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (latencies.size() < total && System.nanoTime() < deadline) {
+        while (received.size() < total && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         ctx.stop();
+        List<Long> latencies = new ArrayList<>();
+        received.forEach((id, at) -> {
+            Long sent = committed.get(id);
+            if (sent != null) {
+                latencies.add(at - sent);
+            }
+        });
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*), max(gap), percentile_cont(0.5) within group (order by gap)"
                      + " from (select extract(epoch from tick_time - lag(tick_time) over (order by tick_id)) * 1000 as gap"
