@@ -93,14 +93,15 @@ final class BenchCommand implements Callable<Integer> {
         return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     }
 
-    /** host/port/user of the JDBC URL as a libpq string, for pgqd. */
+    /** host/port/user of the JDBC URL as a libpq string, for pgqd; null when pgqd cannot use it. */
     private static String pgqdConnstr(DatabaseConfig db) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/.*").matcher(db.url());
-        if (!m.matches() || db.password() != null) {
+        if (db.password() != null) {
             return null;
         }
-        String user = db.user() != null ? db.user() : db.url().replaceAll(".*[?&]user=([^&]+).*", "$1");
-        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
-               + (user.equals(db.url()) ? "" : " user=" + user);
+        try {
+            return Connections.libpqConninfo(db.url(), db.user());
+        } catch (SkytoolsConfig.ConfigException notHostPort) {
+            return null;
+        }
     }
 }

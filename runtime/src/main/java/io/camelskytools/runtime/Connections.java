@@ -3,6 +3,8 @@ package io.camelskytools.runtime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.camelskytools.pgq.client.JdbcUrls;
 
@@ -38,5 +40,20 @@ final class Connections {
         } catch (SQLException e) {
             throw new SQLException("cannot connect to " + JdbcUrls.mask(db.url()) + ": " + e.getMessage(), e.getSQLState(), e);
         }
+    }
+
+    /** host, port, user of a JDBC URL as a libpq string (the password goes by PGPASSWORD). */
+    static String libpqConninfo(String jdbcUrl, String user) {
+        Matcher m = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]*)(?:\\?(.*))?").matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new SkytoolsConfig.ConfigException("cannot read host and port from " + JdbcUrls.mask(jdbcUrl));
+        }
+        String u = user;
+        if (u == null && m.group(4) != null) {
+            Matcher um = Pattern.compile("(?:^|&)user=([^&]+)").matcher(m.group(4));
+            u = um.find() ? um.group(1) : null;
+        }
+        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
+               + (u == null ? "" : " user=" + u);
     }
 }

@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.camelskytools.pgq.client.JdbcUrls;
 import io.camelskytools.runtime.bench.WalmgrBenchmark;
@@ -65,7 +63,7 @@ final class WalBenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("skytools-walbench");
         try {
             out.println("bench: server " + JdbcUrls.mask(target) + ", pg_receivewal " + receivewal + ", work in " + work);
-            new WalmgrBenchmark(target, user, password, receivewal.toString(), conninfo(target, user), work, out, walMb,
+            new WalmgrBenchmark(target, user, password, receivewal.toString(), Connections.libpqConninfo(target, user), work, out, walMb,
                     seconds, Duration.ofMillis(flushMillis)).run();
             return 0;
         } finally {
@@ -73,20 +71,5 @@ final class WalBenchCommand implements Callable<Integer> {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /** host, port, user of a JDBC URL as a libpq string (the password goes by PGPASSWORD). */
-    static String conninfo(String jdbcUrl, String user) {
-        Matcher m = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]*)(?:\\?(.*))?").matcher(jdbcUrl);
-        if (!m.matches()) {
-            throw new SkytoolsConfig.ConfigException("cannot read host and port from " + JdbcUrls.mask(jdbcUrl));
-        }
-        String u = user;
-        if (u == null && m.group(4) != null) {
-            Matcher um = Pattern.compile("(?:^|&)user=([^&]+)").matcher(m.group(4));
-            u = um.find() ? um.group(1) : null;
-        }
-        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
-               + (u == null ? "" : " user=" + u);
     }
 }

@@ -32,7 +32,10 @@ import io.camelskytools.walmgr.backup.WalPurge;
 import io.camelskytools.walmgr.restore.RecoveryAction;
 import io.camelskytools.walmgr.restore.RecoveryTarget;
 import io.camelskytools.walmgr.restore.Restore;
+import io.camelskytools.walmgr.restore.RestoreCommand;
 import io.camelskytools.walmgr.restore.RestoredDatabase;
+import io.camelskytools.walmgr.standby.StandbyControl;
+import io.camelskytools.walmgr.standby.StandbyStatus;
 import io.camelskytools.walmgr.stream.ArchiverSettings;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
 import io.camelskytools.walmgr.stream.WalSource;
@@ -99,8 +102,8 @@ final class WalmgrCommand {
             return connect("primary", cfg.primaryUrl(), cfg.primaryUser(), cfg.primaryPassword());
         }
 
-        Connection standby() throws SQLException {
-            return connect("standby", cfg.standbyUrl(), cfg.standbyUser(), cfg.standbyPassword());
+        StandbyControl standby() {
+            return new StandbyControl(ServerConnector.of(cfg.standbyUrl(), cfg.standbyUser(), cfg.standbyPassword()));
         }
 
         private static Connection connect(String role, String url, String user, String password) throws SQLException {
@@ -190,8 +193,9 @@ final class WalmgrCommand {
             Path jar = Path.of(SkytoolsCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             String java = ProcessHandle.current().info().command().orElse("java");
             Path config = walmgr.root.config == null ? SkytoolsConfig.DEFAULT_FILE : walmgr.root.config;
-            return shellQuote(java) + " -jar " + shellQuote(jar.toString()) + " walmgr --config "
-                   + shellQuote(config.toAbsolutePath().toString()) + " xarchive %p %f";
+            return RestoreCommand.shellQuote(java) + " -jar " + RestoreCommand.shellQuote(jar.toString())
+                   + " walmgr --config " + RestoreCommand.shellQuote(config.toAbsolutePath().toString())
+                   + " xarchive %p %f";
         }
 
         private static List<String> pendingRestart(Connection c, Map<String, String> changed) throws SQLException {
@@ -468,15 +472,9 @@ final class WalmgrCommand {
              description = "Promote the standby (skytools.walmgr.standby.url): it stops following and opens for writes.")
     static final class Boot extends Sub {
         @Override
-        int run() throws Exception {
-            try (Connection c = standby()) {
-                requireRecovery(c, "boot");
-                Object ok = PgqClient.rows(c, "select pg_promote(true, 60) as ok").get(0).get("ok");
-                if (!Boolean.TRUE.equals(ok)) {
-                    throw new IllegalStateException("the standby did not finish promotion within 60 s");
-                }
-                out().println("standby promoted: it accepts writes");
-            }
+        int run() {
+            standby().promote(Duration.ofSeconds(60));
+            out().println("standby promoted: it accepts writes");
             return 0;
         }
     }
@@ -484,13 +482,10 @@ final class WalmgrCommand {
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause WAL replay on the standby.")
     static final class Pause extends Sub {
         @Override
-        int run() throws Exception {
-            try (Connection c = standby()) {
-                requireRecovery(c, "pause");
-                c.createStatement().execute("select pg_wal_replay_pause()");
-                out().println("replay paused at " + PgqClient.rows(c, "select pg_last_wal_replay_lsn()::text as l")
-                        .get(0).get("l"));
-            }
+        int run() {
+            StandbyControl standby = standby();
+            standby.pause();
+            out().println("replay paused at " + Lsn.format(standby.status().replayLsn()));
             return 0;
         }
     }
@@ -498,12 +493,9 @@ final class WalmgrCommand {
     @Command(name = "continue", mixinStandardHelpOptions = true, description = "Resume WAL replay on the standby.")
     static final class Continue extends Sub {
         @Override
-        int run() throws Exception {
-            try (Connection c = standby()) {
-                requireRecovery(c, "continue");
-                c.createStatement().execute("select pg_wal_replay_resume()");
-                out().println("replay resumed");
-            }
+        int run() {
+            standby().resume();
+            out().println("replay resumed");
             return 0;
         }
     }
@@ -543,17 +535,11 @@ final class WalmgrCommand {
             }
             s.put("backups", backups().list().size());
             if (cfg.config().get(WalmgrConfig.PREFIX + "standby.url") != null) {
-                try (Connection c = standby()) {
-                    Map<String, Object> r = PgqClient.rows(c, "select pg_is_in_recovery() as in_recovery,"
-                            + " pg_last_wal_replay_lsn()::text as replay_lsn,"
-                            + " case when pg_is_in_recovery() then pg_get_wal_replay_pause_state() end as replay,"
-                            + " extract(epoch from now() - pg_last_xact_replay_timestamp())::bigint as replay_age_s")
-                            .get(0);
-                    s.put("standby_in_recovery", r.get("in_recovery"));
-                    s.put("standby_replay_lsn", r.get("replay_lsn"));
-                    s.put("standby_replay", r.get("replay"));
-                    s.put("standby_last_replayed_commit_age_seconds", r.get("replay_age_s"));
-                }
+                StandbyStatus r = standby().status();
+                s.put("standby_in_recovery", r.inRecovery());
+                s.put("standby_replay_lsn", r.replayLsn() < 0 ? null : Lsn.format(r.replayLsn()));
+                s.put("standby_paused", r.paused());
+                s.put("standby_replay_lag_seconds", r.replayLag() == null ? null : r.replayLag().toSeconds());
             }
             if (json) {
                 Output.print(out(), List.of(s), true);
@@ -718,9 +704,7 @@ final class WalmgrCommand {
 
         @Override
         int run() throws Exception {
-            BackupStore store = backups();
-            for (Path p : store.incomplete()) {
-                deleteTree(p);
+            for (Path p : backups().removeIncomplete()) {
                 out().println("removed incomplete backup " + p.getFileName());
             }
             if (dropSlot) {
@@ -745,27 +729,7 @@ final class WalmgrCommand {
         }
     }
 
-    static void requireRecovery(Connection c, String what) throws SQLException {
-        Object rec = PgqClient.rows(c, "select pg_is_in_recovery() as r").get(0).get("r");
-        if (!Boolean.TRUE.equals(rec)) {
-            throw new IllegalStateException(what + ": the server at skytools.walmgr.standby.url is not a standby (not in"
-                                            + " recovery)");
-        }
-    }
-
     static String literal(String v) {
         return "'" + v.replace("'", "''") + "'";
-    }
-
-    static String shellQuote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

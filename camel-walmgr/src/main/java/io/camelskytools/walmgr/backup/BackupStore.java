@@ -87,6 +87,20 @@ public final class BackupStore {
         return subdirectories().stream().filter(d -> !Files.exists(d.resolve(BackupManifest.FILE_NAME))).toList();
     }
 
+    /** Deletes what failed backups left (directories without a manifest); returns them. */
+    public List<Path> removeIncomplete() {
+        List<Path> gone = incomplete();
+        try {
+            for (Path p : gone) {
+                deleteTree(p);
+            }
+            DurableFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new BackupException("Cannot remove incomplete backups in " + dir + ": " + e.getMessage(), e);
+        }
+        return gone;
+    }
+
     public Optional<BackupInfo> latest() {
         List<BackupInfo> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));

@@ -36,7 +36,7 @@ public final class RestoreCommand {
     }
 
     /** 'text' for /bin/sh, a ' inside written as '\''. */
-    static String shellQuote(String s) {
+    public static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -105,8 +105,8 @@ public final class StandbyControl {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
             rs.next();
             if (!rs.getBoolean(1)) {
-                throw new StandbyException("Cannot " + action + " " + server.describe() + ": it is not in recovery"
-                                           + " (a primary, or already promoted)");
+                throw new StandbyException("Cannot " + action + " " + server.describe() + ": it is not a standby (not in"
+                                           + " recovery: a primary, or already promoted)");
             }
         }
     }
