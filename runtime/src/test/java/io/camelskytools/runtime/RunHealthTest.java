@@ -54,9 +54,14 @@ class RunHealthTest {
                 new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), Map.of()));
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health")).build();
+        // DOWN for the stall, not for the moment before the first read ("not read yet")
+        HttpRequest detail = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health?exposureLevel=full")).build();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
-        assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).body()).contains("DOWN");
+                .until(() -> http.send(detail, HttpResponse.BodyHandlers.ofString()).body().contains("has not ticked"));
+        HttpResponse<String> down = http.send(health, HttpResponse.BodyHandlers.ofString());
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).contains("DOWN");
         assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
     }
 
