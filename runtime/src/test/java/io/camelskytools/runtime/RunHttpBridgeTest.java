@@ -84,6 +84,9 @@ class RunHttpBridgeTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> s.longValue("select ev_new from pgq.get_queue_info('orders')") <= 0
                     && s.longValue("select last_tick_id from pgq.get_queue_info('orders')") > 1);
         }
+        // the per-queue gauges appear with the next read of the database (skytools.stats.period)
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("http://127.0.0.1:" + mgmtPort + "/observe/metrics").body()
+                .contains("pgq_queue_ticker_lag_seconds{db=\"main\",queue=\"orders\"}"));
         HttpResponse<String> metrics = get("http://127.0.0.1:" + mgmtPort + "/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("pgq_events_produced")
