@@ -27,7 +27,7 @@ final class WalBenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "JDBC-URL",
-            description = "The server (default: skytools.walmgr.primary.url). It needs wal_level replica and two free"
+            description = "The server (default: skytools.walmgr.primary.url). It needs wal_level replica and three free"
                           + " WAL senders and slots.")
     String url;
 

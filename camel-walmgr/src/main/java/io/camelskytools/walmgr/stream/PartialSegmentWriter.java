@@ -3,14 +3,13 @@ package io.camelskytools.walmgr.stream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
 
 import io.camelskytools.walmgr.archive.DurableFiles;
-import io.camelskytools.walmgr.archive.Sha256;
 import io.camelskytools.walmgr.archive.WalArchiveException;
 import io.camelskytools.walmgr.wal.WalSegment;
 
@@ -18,7 +17,8 @@ import io.camelskytools.walmgr.wal.WalSegment;
  * The segment being received, as {@code <segment>.partial}. Bytes are only ever appended in
  * WAL order, so the file's length is how much of the segment we hold; what is fsynced is
  * tracked apart, as only that may be confirmed to the server. The SHA-256 of the content is
- * kept as bytes arrive, so completing the segment does not read 16 MB back.
+ * kept as bytes arrive (on the hashing thread), so completing the segment does not read
+ * 16 MB back.
  */
 final class PartialSegmentWriter implements Closeable {
 
@@ -26,12 +26,13 @@ final class PartialSegmentWriter implements Closeable {
     private final long segmentSize;
     private final Path path;
     private final FileChannel channel;
-    private final MessageDigest sha = Sha256.digest();
+    private final BackgroundDigest sha;
     private long written;
     private long durable;
 
-    private PartialSegmentWriter(WalSegment segment, long segmentSize, Path path, FileChannel channel, long length)
-            throws IOException {
+    private PartialSegmentWriter(WalSegment segment, long segmentSize, Path path, FileChannel channel, long length,
+                                 Executor hasher) throws IOException {
+        this.sha = new BackgroundDigest(hasher);
         this.segment = segment;
         this.segmentSize = segmentSize;
         this.path = path;
@@ -48,23 +49,20 @@ final class PartialSegmentWriter implements Closeable {
                     throw new IOException("Partial WAL file " + path + " shrank while being read");
                 }
                 buf.flip();
-                sha.update(buf);
+                sha.updateNow(buf);
                 pos += n;
             }
         }
     }
 
-    /** Opens (or creates, durably) the partial file, positioned at its end. */
-    static PartialSegmentWriter open(Path path, WalSegment segment, long segmentSize) throws IOException {
-        return open(path, segment, segmentSize, true);
-    }
-
     /**
-     * The same; with {@code syncCreation} false a new file's directory entry is left for the
-     * caller to fsync before anything written into it is confirmed.
+     * Opens (or creates) the partial file, positioned at its end. With {@code syncCreation} a
+     * new file is made durable at once; without, its directory entry is left for the caller
+     * to fsync before anything written into it is confirmed. {@code hasher} runs the SHA-256
+     * updates, one at a time in order.
      */
-    static PartialSegmentWriter open(Path path, WalSegment segment, long segmentSize, boolean syncCreation)
-            throws IOException {
+    static PartialSegmentWriter open(Path path, WalSegment segment, long segmentSize, boolean syncCreation,
+                                     Executor hasher) throws IOException {
         boolean created = !Files.exists(path);
         // READ too: resuming hashes what the file already holds
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -79,7 +77,7 @@ final class PartialSegmentWriter implements Closeable {
                 ch.force(true);
                 DurableFiles.fsyncDirectory(path.getParent());
             }
-            return new PartialSegmentWriter(segment, segmentSize, path, ch, length);
+            return new PartialSegmentWriter(segment, segmentSize, path, ch, length, hasher);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -112,11 +110,14 @@ final class PartialSegmentWriter implements Closeable {
         return written > durable;
     }
 
-    /** Appends as much of data as fits in the segment; returns the bytes taken. */
+    /**
+     * Appends as much of data as fits in the segment; returns the bytes taken. The bytes
+     * appended must not change afterwards: they are hashed later, on the hashing thread.
+     */
     int append(ByteBuffer data) throws IOException {
         int n = (int) Math.min(data.remaining(), segmentSize - written);
         ByteBuffer slice = data.slice(data.position(), n);
-        sha.update(slice.duplicate());
+        sha.update(slice);
         long pos = written;
         while (slice.hasRemaining()) {
             pos += channel.write(slice, pos);
@@ -132,7 +133,7 @@ final class PartialSegmentWriter implements Closeable {
             throw new IllegalStateException("Segment " + path + " is not complete: " + written + " of " + segmentSize
                                             + " bytes");
         }
-        return Sha256.hex(sha);
+        return sha.hex();
     }
 
     /** fdatasync: what was written is now durable. */

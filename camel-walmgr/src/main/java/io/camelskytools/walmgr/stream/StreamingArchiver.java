@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -102,6 +104,8 @@ public final class StreamingArchiver {
     private long segmentSize;
     private PGReplicationStream stream;
     private PartialSegmentWriter writer;
+    /** Hashes segments while the archiver thread receives and writes them. */
+    private ExecutorService hasher;
     private long firstUnsyncedNanos;
     /** When the last WAL message came: decides how soon to look for the next. */
     private long lastDataNanos;
@@ -233,6 +237,19 @@ public final class StreamingArchiver {
     }
 
     private void run() {
+        hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "walmgr-hash-" + settings.slot());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            archiveUntilStopped();
+        } finally {
+            hasher.shutdownNow();
+        }
+    }
+
+    private void archiveUntilStopped() {
         long delay = FIRST_RECONNECT_DELAY_MS;
         while (!stopping) {
             try {
@@ -313,7 +330,8 @@ public final class StreamingArchiver {
             }
             archiveHistories(session, id.timeline());
             Start start = resolveStart(id);
-            writer = PartialSegmentWriter.open(archive.partialPath(start.segment().fileName(size)), start.segment(), size);
+            writer = PartialSegmentWriter.open(archive.partialPath(start.segment().fileName(size)), start.segment(), size, true,
+                    hasher);
             PromotionWatch promotion = null;
             try {
                 promotion = PromotionWatch.start(source, c, "walmgr-promotion-" + settings.slot());
@@ -431,7 +449,7 @@ public final class StreamingArchiver {
         long end = writer.endLsn();
         ArchivedFile file = archive.completePartial(writer.path(), name, settings.compress(), writer.sha256(), true);
         WalSegment next = seg.next();
-        writer = PartialSegmentWriter.open(archive.partialPath(next.fileName(segmentSize)), next, segmentSize, false);
+        writer = PartialSegmentWriter.open(archive.partialPath(next.fileName(segmentSize)), next, segmentSize, false, hasher);
         currentSegment = next.fileName(segmentSize);
         // one directory fsync makes the segment's rename and the next partial durable, before the confirm
         DurableFiles.fsyncDirectory(archive.walDir());
