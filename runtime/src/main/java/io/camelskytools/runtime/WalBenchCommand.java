@@ -42,6 +42,10 @@ final class WalBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Length of the lag measure (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--rounds", defaultValue = "6", description = "Timed catch-ups of each archiver, an even number so"
+                                                                   + " each goes first as often (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--flush-interval", paramLabel = "MS", defaultValue = "500",
             description = "Our archiver's flush interval in ms (default ${DEFAULT-VALUE}).")
     long flushMillis;
@@ -60,11 +64,14 @@ final class WalBenchCommand implements Callable<Integer> {
         if (walMb < 16 || seconds < 3) {
             throw new SkytoolsConfig.ConfigException("--wal-mb must be at least 16 and --seconds at least 3");
         }
+        if (rounds < 2 || rounds % 2 != 0) {
+            throw new SkytoolsConfig.ConfigException("--rounds must be an even number of at least 2, not " + rounds);
+        }
         Path work = Files.createTempDirectory("skytools-walbench");
         try {
             out.println("bench: server " + JdbcUrls.mask(target) + ", pg_receivewal " + receivewal + ", work in " + work);
             new WalmgrBenchmark(target, user, password, receivewal.toString(), Connections.libpqConninfo(target, user), work, out, walMb,
-                    seconds, Duration.ofMillis(flushMillis)).run();
+                    seconds, Duration.ofMillis(flushMillis), rounds).run();
             return 0;
         } finally {
             try (var walk = Files.walk(work)) {

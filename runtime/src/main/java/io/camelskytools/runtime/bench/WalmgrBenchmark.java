@@ -33,7 +33,8 @@ import io.camelskytools.walmgr.wal.Lsn;
  * <ol>
  * <li>throughput: a backlog of WAL is written while both slots hold it, then each archiver
  *     in turn catches up to the end (the last segment completed and durable); MB/s, the
- *     median of six rounds, after one untimed catch-up that warms our JVM up;</li>
+ *     median of an even number of rounds (six by default), after one untimed catch-up that
+ *     warms our JVM up;</li>
  * <li>recovery-point lag: both stream side by side under a steady write load, and every
  *     100 ms the age of the oldest WAL the primary has flushed but the archiver has not
  *     made durable is sampled (our archiver with its flush interval; pg_receivewal with
@@ -46,8 +47,6 @@ public final class WalmgrBenchmark {
     private static final String OURS_SLOT = "bench_walmgr_ours";
     private static final String RECV_SLOT = "bench_walmgr_recv";
     private static final String WARMUP_SLOT = "bench_walmgr_warmup";
-    // even: each archiver goes first as often as the other
-    private static final int ROUNDS = 6;
     private static final long SETTLE_PAUSE_MS = 3_000;
 
     private final String url;
@@ -60,12 +59,18 @@ public final class WalmgrBenchmark {
     private final long walBytes;
     private final int loadSeconds;
     private final Duration flushInterval;
+    private final int rounds;
 
     /**
      * @param conninfo libpq connection string of the same server, for pg_receivewal
      */
     public WalmgrBenchmark(String url, String user, String password, String receivewal, String conninfo, Path work,
-                           PrintWriter out, int walMb, int loadSeconds, Duration flushInterval) {
+                           PrintWriter out, int walMb, int loadSeconds, Duration flushInterval, int rounds) {
+        if (rounds < 2 || rounds % 2 != 0) {
+            // even: each archiver goes first as often as the other
+            throw new IllegalArgumentException("rounds must be an even number of at least 2, not " + rounds);
+        }
+        this.rounds = rounds;
         this.url = url;
         this.user = user;
         this.password = password;
@@ -101,17 +106,17 @@ public final class WalmgrBenchmark {
     }
 
     /**
-     * Median MB/s of ours and of pg_receivewal over {@link #ROUNDS} rounds (disks are noisy),
+     * Median MB/s of ours and of pg_receivewal over the rounds (disks are noisy),
      * the order alternating. Before the first round our archiver catches up once untimed:
      * it runs as a long-lived service, so what counts is a JVM that has compiled its hot
      * code; that cold figure is printed too.
      */
     private double[] throughput() throws Exception {
         out.printf("== throughput: a backlog of %d MB of WAL, then each archiver catches up; %d rounds%n",
-                walBytes >> 20, ROUNDS);
+                walBytes >> 20, rounds);
         List<Double> ours = new ArrayList<>();
         List<Double> recv = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) {
+        for (int round = 1; round <= rounds; round++) {
             try (Connection c = connect(); Statement st = c.createStatement()) {
                 List<String> slots = round == 1 ? List.of(OURS_SLOT, RECV_SLOT, WARMUP_SLOT)
                         : List.of(OURS_SLOT, RECV_SLOT);
