@@ -16,9 +16,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * routed event by event (or in List chunks); then one statement puts the failed events in
  * the retry queue and finishes the batch. Anything that stops a batch half-way (crash, lost
  * connection, shutdown) leaves it open, so it comes again: delivery is at-least-once and
- * no event is lost.
+ * no event is lost. A graceful shutdown waits for the batch in hand (up to Camel's
+ * shutdown timeout): the batch is the unit of work, whatever the route's
+ * shutdownRunningTask says.
  */
 @ManagedResource(description = "PgQ consumer")
-public class PgqConsumer extends ScheduledPollConsumer {
+public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqConsumer.class);
 
@@ -52,6 +56,12 @@ public class PgqConsumer extends ScheduledPollConsumer {
     private final AtomicLong eventsDeadLettered = new AtomicLong();
     private volatile long lastBatchMillis;
     private volatile long lastBatchId;
+    /**
+     * Events of the batch in hand not routed yet, at least 1 until the batch is finished
+     * (a streamed batch's size is not known). Camel's shutdown only sees exchanges in flight,
+     * and between two events there is none.
+     */
+    private volatile int pendingInBatch;
 
     public PgqConsumer(PgqEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -165,6 +175,16 @@ public class PgqConsumer extends ScheduledPollConsumer {
 
     /** Processes the next batch; the number of events, or -1 when there was no batch. */
     private int pollBatch() throws Exception {
+        // from asking for a batch until it is finished (or there is none), a shutdown waits
+        pendingInBatch = 1;
+        try {
+            return readAndRouteBatch();
+        } finally {
+            pendingInBatch = 0;
+        }
+    }
+
+    private int readAndRouteBatch() throws Exception {
         Connection c = connection();
         long started = System.nanoTime();
         BatchInfo batch;
@@ -187,6 +207,7 @@ public class PgqConsumer extends ScheduledPollConsumer {
             // coop batches carry no tick details here; logs show the batch id
             batch = new BatchInfo(id, 0, 0, null, null);
         }
+        pendingInBatch = Math.max(1, inline == null ? 0 : inline.size());
         int count = 0;
         List<Long> retries = new ArrayList<>();
         PgqTargetDataSource targetDs = endpoint.getTargetDataSource();
@@ -220,10 +241,12 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     for (int i = 0; i < events.size(); i += endpoint.getMaxEventsPerExchange()) {
                         List<PgqEvent> chunk = events.subList(i, Math.min(events.size(), i + endpoint.getMaxEventsPerExchange()));
                         deliver(batch, new ArrayList<>(chunk), retries);
+                        pendingInBatch = Math.max(1, pendingInBatch - chunk.size());
                     }
                 } else {
                     for (PgqEvent event : events) {
                         deliver(batch, List.of(event), retries);
+                        pendingInBatch = Math.max(1, pendingInBatch - 1);
                     }
                 }
                 count += events.size();
@@ -276,6 +299,22 @@ public class PgqConsumer extends ScheduledPollConsumer {
                     batch.curTickId(), count, retries.size(), (System.nanoTime() - started) / 1_000_000);
         }
         return count;
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        // suspended first (isRunAllowed stays true), stopped once the batch in hand is done
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return pendingInBatch;
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        // nothing to prepare: a forced stop leaves the batch open for redelivery
     }
 
     /** Routes one exchange; a failed event is noted for the retry queue, or goes to the dead letters. */

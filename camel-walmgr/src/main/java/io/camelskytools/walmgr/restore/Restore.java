@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.camelskytools.walmgr.archive.WalArchive;
@@ -31,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * (restore_command) and/or streams from a primary (primary_conninfo).
  *
  * <p>The backup is chosen by name; else, for a time or LSN target, the newest backup that
- * ended before it; else the newest. Every file is checked against the manifest's checksum
- * while it is copied. The directory is left for the caller to start (pg_ctl), with any port
- * or other settings given through {@link #setting}.
+ * ended before it; for a restore point, the newest that ended before the point's record in
+ * the archive's WAL (the newest if the archive does not hold it); else the newest. Every
+ * file is checked against the manifest's checksum while it is copied. The directory is left
+ * for the caller to start (pg_ctl), with any port or other settings given through
+ * {@link #setting}.
  *
  * <p>Written to postgresql.auto.conf: restore_command (with an archive), the recovery target
  * with recovery_target_inclusive and recovery_target_action (promote unless told), primary_conninfo
@@ -201,6 +204,9 @@ public final class Restore {
         if (all.isEmpty()) {
             throw new RestoreException("No complete backup in " + store.dir() + " to restore");
         }
+        if (target instanceof RecoveryTarget.Name n && archive != null) {
+            return backupBefore(n.restorePoint(), all);
+        }
         List<BackupInfo> usable = all.stream().filter(b -> endsBefore(b)).toList();
         if (usable.isEmpty()) {
             BackupInfo oldest = all.get(0);
@@ -209,6 +215,53 @@ public final class Restore {
                                        + Lsn.format(oldest.stopLsn()));
         }
         return usable.stream().max(Comparator.comparing(BackupInfo::stopTime)).orElseThrow();
+    }
+
+    /**
+     * The newest backup that ended before the restore point: the archive's WAL is searched
+     * after each backup's end, newest first, so only the WAL the restore replays anyway is
+     * read. A restore point not in the archive (yet) leaves the newest backup.
+     */
+    private BackupInfo backupBefore(String restorePoint, List<BackupInfo> all) {
+        List<BackupInfo> newestFirst = all.stream().sorted(Comparator.comparingLong(BackupInfo::stopLsn).reversed())
+                .toList();
+        LOG.info("Looking for restore point {} in {} after the end of each backup, newest first", restorePoint,
+                archive.walDir());
+        try {
+            long to = Long.MAX_VALUE;
+            for (BackupInfo b : newestFirst) {
+                RestorePointSearch search = RestorePointSearch.in(archive, b.manifest().walSegmentSize());
+                Optional<RestorePointSearch.RestorePoint> p = search.find(restorePoint, b.stopLsn(), to);
+                if (p.isPresent()) {
+                    LOG.info("Restore point {} is at {} (made {}); backup {} ended before it", restorePoint,
+                            Lsn.format(p.get().lsn()), p.get().time(), b.name());
+                    return b;
+                }
+                to = b.stopLsn();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not search {} for restore point {} ({}); restoring the newest backup", archive.walDir(),
+                    restorePoint, e.toString());
+            return newestFirst.get(0);
+        }
+        BackupInfo oldest = newestFirst.get(newestFirst.size() - 1);
+        if (archiveHolds(restorePoint, oldest)) {
+            throw new RestoreException("Restore point " + restorePoint + " was made before backup " + oldest.name()
+                                       + " ended, the oldest in " + store.dir() + "; no backup can recover to it");
+        }
+        LOG.warn("Restore point {} is not in the WAL archived after any backup; restoring the newest backup, {},"
+                 + " and PostgreSQL looks for it while replaying", restorePoint, newestFirst.get(0).name());
+        return newestFirst.get(0);
+    }
+
+    /** Whether the archive has the restore point anywhere before the backup ended. */
+    private boolean archiveHolds(String restorePoint, BackupInfo b) {
+        try {
+            return RestorePointSearch.in(archive, b.manifest().walSegmentSize())
+                    .find(restorePoint, 0, b.stopLsn()).isPresent();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private boolean endsBefore(BackupInfo b) {

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One primary with a tablespace, one backup, then rows written in three phases with a
- * time, a named restore point and an LSN recorded between phase 1 and 2; every test
- * restores that backup somewhere new and starts it next to the primary.
+ * time, a named restore point and an LSN recorded between phase 1 and 2, and a second
+ * backup after phase 2; every test restores a backup somewhere new and starts it next to
+ * the primary. Targets between the phases must pick the first backup by themselves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("needs-debian")
@@ -42,6 +43,7 @@ class PointInTimeRestoreTest {
     private WalArchive archive;
     private BackupStore store;
     private BackupInfo backup;
+    private BackupInfo later;
     private Instant afterPhase1;
     private long lsnAfterPhase1;
     private long totalRows;
@@ -57,6 +59,7 @@ class PointInTimeRestoreTest {
         primary.exec("insert into far select g, 'before the backup' from generate_series(1, 50) g");
         primary.exec("create table rows(id int primary key, phase int)");
         store = BackupStore.in(archive);
+        primary.exec("select pg_create_restore_point('before_the_backups')");
         backup = new BaseBackup(primary.connector(), store).label("pitr").take("pitr");
 
         phase(1);
@@ -67,6 +70,8 @@ class PointInTimeRestoreTest {
         lsnAfterPhase1 = Lsn.parse(primary.query("select pg_current_wal_insert_lsn()::text"));
         primary.exec("select pg_sleep(0.2)");
         phase(2);
+        // newer than every target: restoring to one of them must not pick it
+        later = new BaseBackup(primary.connector(), store).label("later").take("later");
         phase(3);
         primary.exec("insert into far select g, 'after the backup' from generate_series(51, 80) g");
         totalRows = Long.parseLong(primary.query("select count(*) from rows"));
@@ -90,7 +95,7 @@ class PointInTimeRestoreTest {
     @Test
     void restoreOfTheLatestHasEveryCommittedRowAndTheTablespaceInItsNewPlace() throws Exception {
         RestoredDatabase db = new Restore(store).archive(archive).into(scratch.resolve("latest"));
-        assertThat(db.backup().name()).isEqualTo("pitr");
+        assertThat(db.backup().name()).isEqualTo("later");
         assertThat(db.dataDir().resolve("recovery.signal")).exists();
         assertThat(db.dataDir().resolve("postmaster.pid")).doesNotExist();
         Path newSpace = db.tablespaces().values().iterator().next();
@@ -109,6 +114,7 @@ class PointInTimeRestoreTest {
     void restoreToATimeHasExactlyThePhaseOneRows() throws Exception {
         RestoredDatabase db = new Restore(store).archive(archive).target(RecoveryTarget.time(afterPhase1))
                 .into(scratch.resolve("to_time"));
+        assertThat(db.backup().name()).isEqualTo("pitr");
         assertThat(Files.readString(db.dataDir().resolve("postgresql.auto.conf")))
                 .contains("recovery_target_time = '").contains("recovery_target_action = 'promote'");
         assertPhaseOneOnly(start(db));
@@ -116,15 +122,30 @@ class PointInTimeRestoreTest {
 
     @Test
     void restoreToANamedRestorePointHasExactlyThePhaseOneRows() throws Exception {
+        // found in the archived WAL: before the end of "later", after the end of "pitr"
         RestoredDatabase db = new Restore(store).archive(archive).target(RecoveryTarget.name("after_phase_1"))
                 .into(scratch.resolve("to_name"));
+        assertThat(db.backup().name()).isEqualTo("pitr");
         assertPhaseOneOnly(start(db));
+    }
+
+    @Test
+    void restorePointsAreFoundInTheArchivedWal() throws Exception {
+        RestorePointSearch search = RestorePointSearch.in(archive, backup.manifest().walSegmentSize());
+        RestorePointSearch.RestorePoint p = search.find("after_phase_1", 0, Long.MAX_VALUE).orElseThrow();
+        assertThat(p.name()).isEqualTo("after_phase_1");
+        assertThat(p.lsn()).isGreaterThan(backup.stopLsn()).isLessThan(lsnAfterPhase1);
+        assertThat(p.time()).isAfterOrEqualTo(afterPhase1).isBefore(afterPhase1.plusSeconds(30));
+        assertThat(search.find("before_the_backups", 0, Long.MAX_VALUE).orElseThrow().lsn()).isLessThan(backup.startLsn());
+        assertThat(search.find("after_phase_1", 0, backup.stopLsn())).isEmpty();
+        assertThat(search.find("never_made", 0, Long.MAX_VALUE)).isEmpty();
     }
 
     @Test
     void restoreToAnLsnHasExactlyThePhaseOneRows() throws Exception {
         RestoredDatabase db = new Restore(store).archive(archive).target(RecoveryTarget.lsn(lsnAfterPhase1))
                 .into(scratch.resolve("to_lsn"));
+        assertThat(db.backup().name()).isEqualTo("pitr");
         assertPhaseOneOnly(start(db));
     }
 
@@ -150,6 +171,11 @@ class PointInTimeRestoreTest {
                 .into(scratch.resolve("x3")))
                 .isInstanceOf(RestoreException.class).hasMessageContaining("No backup").hasMessageContaining("ends before");
         assertThat(scratch.resolve("x1")).doesNotExist();
+        assertThatThrownBy(() -> new Restore(store).archive(archive).target(RecoveryTarget.name("before_the_backups"))
+                .into(scratch.resolve("x5")))
+                .isInstanceOf(RestoreException.class).hasMessageContaining("before_the_backups")
+                .hasMessageContaining("before backup pitr ended");
+        assertThat(scratch.resolve("x5")).doesNotExist();
 
         // a copy of the backup with one byte changed: the file is named, the half restore removed
         Path copy = Files.createDirectories(scratch.resolve("store2")).resolve("pitr");
