@@ -1,7 +1,7 @@
 -- Consuming: subscriptions, batches, reading events, retries.
 
 create or replace function pgq.register_consumer_at(x_queue_name text, x_consumer_name text, x_tick_pos bigint)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_queue int4;
     v_consumer int4;
@@ -52,7 +52,7 @@ end;
 $$;
 
 create or replace function pgq.register_consumer(x_queue_name text, x_consumer_id text)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
     return pgq.register_consumer_at(x_queue_name, x_consumer_id, null);
 end;
@@ -62,7 +62,7 @@ $$;
 -- events, and returns how many subscription rows went. For a coop subconsumer
 -- (both ticks NULL or both set, siblings sharing its sub_id): drops only that row.
 create or replace function pgq.unregister_consumer(x_queue_name text, x_consumer_name text)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_sub_id int4;
     v_consumer int4;
@@ -146,7 +146,7 @@ create or replace function pgq.next_batch_custom(i_queue_name text, i_consumer_n
     out batch_id int8, out cur_tick_id int8, out prev_tick_id int8,
     out cur_tick_time timestamptz, out prev_tick_time timestamptz,
     out cur_tick_event_seq int8, out prev_tick_event_seq int8)
-language plpgsql security definer as $$
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_queue int4;
     v_consumer int4;
@@ -372,7 +372,7 @@ $$;
 
 -- Put one event of the batch into the retry queue, owned by this subscription.
 create or replace function pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_time timestamptz)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_rows int4;
 begin
@@ -396,7 +396,7 @@ end;
 $$;
 
 create or replace function pgq.event_retry(x_batch_id bigint, x_event_id bigint, x_retry_seconds integer)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
     return pgq.event_retry(x_batch_id, x_event_id, now() + x_retry_seconds * interval '1 second');
 end;
@@ -404,7 +404,7 @@ $$;
 
 -- Put every event of the batch into the retry queue (those not there already).
 create or replace function pgq.batch_retry(i_batch_id bigint, i_retry_seconds integer)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_sub int4;
     v_queue int4;
@@ -430,7 +430,7 @@ $$;
 create or replace function pgq.event_retry_raw(x_queue text, x_consumer text, x_retry_after timestamptz,
     x_ev_id bigint, x_ev_time timestamptz, x_ev_retry integer, x_ev_type text, x_ev_data text,
     x_ev_extra1 text, x_ev_extra2 text, x_ev_extra3 text, x_ev_extra4 text)
-returns bigint language plpgsql security definer as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_queue int4;
     v_sub int4;
@@ -459,7 +459,7 @@ $$;
 -- Close the batch: the subscription moves to its end tick. Everything done for
 -- the batch (reading, retries) must come before this.
 create or replace function pgq.finish_batch(x_batch_id bigint)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
     update pgq.subscription
        set sub_active = now(), sub_last_tick = sub_next_tick, sub_next_tick = null, sub_batch = null

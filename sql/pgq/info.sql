@@ -46,7 +46,7 @@ $$;
 create or replace function pgq.get_consumer_info(i_queue_name text, i_consumer_name text,
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-returns setof record language sql security definer as $$
+returns setof record language sql security definer set search_path = pg_catalog, pg_temp as $$
     select q.queue_name, c.co_name,
            current_timestamp - pos.tick_time,
            current_timestamp - s.sub_active,
@@ -67,21 +67,21 @@ $$;
 create or replace function pgq.get_consumer_info(i_queue_name text,
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-returns setof record language sql security definer as $$
+returns setof record language sql security definer set search_path = pg_catalog, pg_temp as $$
     select * from pgq.get_consumer_info($1, null)
 $$;
 
 create or replace function pgq.get_consumer_info(
     out queue_name text, out consumer_name text, out lag interval, out last_seen interval,
     out last_tick bigint, out current_batch bigint, out next_tick bigint, out pending_events bigint)
-returns setof record language sql security definer as $$
+returns setof record language sql security definer set search_path = pg_catalog, pg_temp as $$
     select * from pgq.get_consumer_info(null, null)
 $$;
 
 create or replace function pgq.get_batch_info(x_batch_id bigint,
     out queue_name text, out consumer_name text, out batch_start timestamptz, out batch_end timestamptz,
     out prev_tick_id bigint, out tick_id bigint, out lag interval, out seq_start bigint, out seq_end bigint)
-language sql security definer as $$
+language sql security definer set search_path = pg_catalog, pg_temp as $$
     select q.queue_name, c.co_name, p.tick_time, n.tick_time, s.sub_last_tick, s.sub_next_tick,
            current_timestamp - n.tick_time, p.tick_event_seq, n.tick_event_seq
       from pgq.subscription s

@@ -106,11 +106,11 @@ begin
     execute pgq._insert_function_sql(
         'pgq.insert_event(queue_name text, ev_type text, ev_data text, ev_extra1 text, ev_extra2 text, '
         || 'ev_extra3 text, ev_extra4 text)',
-        ' security definer', v_cases_ins, v_ins_dyn, 'v_id');
+        ' security definer set search_path = pg_catalog, pg_temp', v_cases_ins, v_ins_dyn, 'v_id');
     -- the 3-argument form gets its own body: a wrapper call would cost as much again
     execute pgq._insert_function_sql(
         'pgq.insert_event(queue_name text, ev_type text, ev_data text)',
-        ' security definer', v_cases_ins3, v_ins3_dyn, 'v_id');
+        ' security definer set search_path = pg_catalog, pg_temp', v_cases_ins3, v_ins3_dyn, 'v_id');
 end;
 $gen$;
 

@@ -26,7 +26,7 @@ $$;
 
 -- Give a queue's tables and sequences the standard privileges.
 create or replace function pgq.grant_perms(x_queue_name text)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     q pgq.queue%rowtype;
     v_dot int4;
@@ -78,7 +78,7 @@ end;
 $$;
 
 create or replace function pgq.create_queue(i_queue_name text)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_id    int4;
     v_pfx   text;
@@ -128,7 +128,7 @@ end;
 $$;
 
 create or replace function pgq.drop_queue(x_queue_name text, x_force bool)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     q pgq.queue%rowtype;
     v_consumer text;
@@ -177,7 +177,7 @@ $$;
 
 -- Only the ticker and rotation settings can be changed here, as in Skytools.
 create or replace function pgq.set_queue_config(x_queue_name text, x_param_name text, x_param_value text)
-returns integer language plpgsql security definer as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
     if x_queue_name is null or x_param_name is null then
         raise exception 'Invalid NULL value';

@@ -16,7 +16,7 @@ $$;
 
 -- External tick: cascaded branches copy their provider's tick ids, times and positions.
 create or replace function pgq.ticker(i_queue_name text, i_tick_id bigint, i_orig_timestamp timestamptz, i_event_seq bigint)
-returns bigint language plpgsql security definer as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_queue int4;
     v_tick_seq text;
@@ -40,7 +40,7 @@ $$;
 
 -- Tick one queue if it is due; returns the new tick id, or NULL.
 create or replace function pgq.ticker(i_queue_name text)
-returns bigint language plpgsql security definer as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     q pgq.queue%rowtype;
     v_last record;
@@ -113,7 +113,7 @@ $$;
 
 -- Tick every queue that has its own ticker; returns how many got a tick.
 create or replace function pgq.ticker()
-returns bigint language plpgsql security definer as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_name text;
     v_ticked bigint := 0;
@@ -134,7 +134,7 @@ $$;
 -- Ask for a tick soon: pushes the event sequence far enough that the next ticker
 -- run ticks. Returns the latest tick id; callers wait for it to change.
 create or replace function pgq.force_tick(i_queue_name text)
-returns bigint language plpgsql security definer as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     v_tick bigint;
 begin
