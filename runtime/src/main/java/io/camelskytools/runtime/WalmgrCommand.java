@@ -35,6 +35,7 @@ import io.camelskytools.walmgr.restore.Restore;
 import io.camelskytools.walmgr.restore.RestoreCommand;
 import io.camelskytools.walmgr.restore.RestoredDatabase;
 import io.camelskytools.walmgr.standby.StandbyControl;
+import io.camelskytools.walmgr.standby.StandbyException;
 import io.camelskytools.walmgr.standby.StandbyStatus;
 import io.camelskytools.walmgr.stream.ArchiverSettings;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
@@ -328,6 +329,13 @@ final class WalmgrCommand {
             }
             BackupInfo b = backup.take(name);
             out.println("backup " + b.describe());
+            long walSize = b.manifest().walSegmentSize();
+            if (Long.compareUnsigned(ArchivePosition.of(archive(), walSize).lsn(), b.manifest().stopLsn()) < 0) {
+                // usual when the backup is taken before archiving starts: the slot keeps the WAL until then
+                out.println("backup " + b.name() + " needs WAL up to " + Lsn.format(b.manifest().stopLsn()) + " (segment "
+                            + b.manifest().stopSegment().fileName(walSize) + "), not in the archive yet: it can be"
+                            + " restored once archiving (skytools run, walmgr archive or archive_command) gets there");
+            }
             if (cfg.keepBackups() > 0) {
                 for (BackupInfo removed : backups().rotate(cfg.keepBackups())) {
                     out.println("removed backup " + removed.name());
@@ -366,7 +374,8 @@ final class WalmgrCommand {
                            + " set up to recover from the archive: to the end (default), a time, an LSN or a restore"
                            + " point, or as a standby.")
     static final class RestoreCmd extends Sub {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP", description = "Backup name (listbackups).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP",
+                    description = "Backup name (listbackups). Alone and with a / in it: DIR.")
         String backup;
 
         @Parameters(index = "1", arity = "0..1", paramLabel = "DIR",
@@ -407,6 +416,11 @@ final class WalmgrCommand {
 
         @Override
         int run() throws Exception {
+            if (target == null && backup != null && backup.indexOf('/') >= 0) {
+                // backup names never hold a '/': "restore /var/lib/pitr --time ..." means DIR
+                target = Path.of(backup);
+                backup = null;
+            }
             Path dir = target != null ? target : cfg.standbyData();
             if (dir == null) {
                 throw new SkytoolsConfig.ConfigException("no target directory: give DIR or set "
@@ -432,7 +446,16 @@ final class WalmgrCommand {
                           + (db.standby() ? " as a standby" : " for recovery"));
             db.settings().forEach((k, v) -> out().println("  " + k + " = " + (k.equals("primary_conninfo")
                     ? v.replaceAll("password=\\S+", "password=xxxxxx") : v)));
-            out().println("start it with: pg_ctl -D " + db.dataDir() + " start");
+            if (!db.configFiles().isEmpty()) {
+                out().println("  the primary's config files from outside its data directory: "
+                              + String.join(", ", db.configFiles()));
+            }
+            // restore gave the files to postgres when run as root; the server must run as their owner
+            boolean root = "root".equals(System.getProperty("user.name"));
+            out().println("start it with: " + (root ? "runuser -u postgres -- " : "") + "pg_ctl -D " + db.dataDir()
+                          + " -l LOGFILE start   (pg_ctl of PostgreSQL " + db.backup().manifest().serverVersion() / 10000
+                          + "; on Debian /usr/lib/postgresql/" + db.backup().manifest().serverVersion() / 10000
+                          + "/bin/pg_ctl)");
             return 0;
         }
 
@@ -535,11 +558,7 @@ final class WalmgrCommand {
             }
             s.put("backups", backups().list().size());
             if (cfg.config().get(WalmgrConfig.PREFIX + "standby.url") != null) {
-                StandbyStatus r = standby().status();
-                s.put("standby_in_recovery", r.inRecovery());
-                s.put("standby_replay_lsn", r.replayLsn() < 0 ? null : Lsn.format(r.replayLsn()));
-                s.put("standby_paused", r.paused());
-                s.put("standby_replay_lag_seconds", r.replayLag() == null ? null : r.replayLag().toSeconds());
+                standbyStatus(s);
             }
             if (json) {
                 Output.print(out(), List.of(s), true);
@@ -547,6 +566,26 @@ final class WalmgrCommand {
                 s.forEach((k, v) -> out().println(k + ": " + (v == null ? "" : v)));
             }
             return 0;
+        }
+
+        /** A standby that is down or promoted is part of the answer, not a failure of status. */
+        private void standbyStatus(Map<String, Object> s) {
+            StandbyStatus r;
+            try {
+                r = standby().status();
+            } catch (StandbyException e) {
+                s.put("standby", "unreachable: " + e.getMessage());
+                return;
+            }
+            if (!r.inRecovery()) {
+                s.put("standby", "promoted (not in recovery)");
+                return;
+            }
+            s.put("standby", r.paused() ? "replay paused" : "replaying");
+            s.put("standby_replay_lsn", r.replayLsn() < 0 ? null : Lsn.format(r.replayLsn()));
+            s.put("standby_replay_lag_seconds", r.replayLag() == null ? null : r.replayLag().toSeconds());
+            s.put("standby_wal_receiver", r.walReceiver() != null ? r.walReceiver()
+                    : "none (follows the archive only, or cannot reach its primary: see its log)");
         }
     }
 
@@ -571,7 +610,7 @@ final class WalmgrCommand {
     }
 
     @Command(name = "xarchive", mixinStandardHelpOptions = true,
-             description = "archive_command: store %p as %f in the archive; exit 0 only once it is durable.")
+             description = "archive_command: store %%p as %%f in the archive; exit 0 only once it is durable.")
     static final class XArchiveCmd extends Sub {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
@@ -586,7 +625,7 @@ final class WalmgrCommand {
     }
 
     @Command(name = "xrestore", mixinStandardHelpOptions = true,
-             description = "restore_command: copy %f from the archive to %p (the streamed partial segment, padded,"
+             description = "restore_command: copy %%f from the archive to %%p (the streamed partial segment, padded,"
                            + " when the segment is not complete yet); exit 1 when the archive does not have it.")
     static final class XRestore extends Sub {
         @Parameters(index = "0", paramLabel = "NAME")

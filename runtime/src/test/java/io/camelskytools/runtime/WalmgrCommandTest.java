@@ -89,7 +89,8 @@ class WalmgrCommandTest {
         assertThat(setup.out()).contains("replication slot cli_test created").contains("primary ready");
         Result backup = walmgr(cfg, "backup", "--name", "b1");
         assertThat(backup.exit()).as(backup.err()).isZero();
-        assertThat(backup.out()).contains("backup b1").contains("100%");
+        assertThat(backup.out()).contains("backup b1").contains("100%")
+                .contains("not in the archive yet"); // nothing archives yet: the slot holds the WAL
         assertThat(walmgr(cfg, "listbackups", "--json").out()).contains("\"name\":\"b1\"");
 
         // skytools run with only skytools.walmgr.* configured: it streams, and starts no database of its own
@@ -125,9 +126,10 @@ class WalmgrCommandTest {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "f".equals(query(url1, "select pg_is_in_recovery()")));
         assertThat(query(url1, "select count(*) from t")).isEqualTo("1010");
-        Result occupied = walmgr(cfg, "restore", "b1", data1.toString());
+        // DIR alone (no backup named) is a directory, here one in use
+        Result occupied = walmgr(cfg, "restore", data1.toString());
         assertThat(occupied.exit()).isEqualTo(1);
-        assertThat(occupied.err()).contains(data1.toString());
+        assertThat(occupied.err()).contains("Target data directory " + data1 + " is not empty");
 
         // a standby that streams from the primary
         int port2 = freePort();
@@ -135,12 +137,19 @@ class WalmgrCommandTest {
         Result standby = walmgr(cfg, "restore", "b1", data2.toString(), "--standby", "--primary-conninfo",
                 "host=127.0.0.1 port=" + primary.port() + " user=postgres", "--set", "port=" + port2);
         assertThat(standby.exit()).as(standby.err()).isZero();
-        start(data2, port2);
         String url2 = "jdbc:postgresql://127.0.0.1:" + port2 + "/postgres?user=postgres";
         Path standbyCfg = dir.resolve("standby.properties");
         Files.writeString(standbyCfg, Files.readString(cfg) + "skytools.walmgr.standby.url = " + url2 + "\n");
+        // not started yet: status still reports the archive, and says so of the standby
+        Result down = walmgr(standbyCfg, "status");
+        assertThat(down.exit()).as(down.err()).isZero();
+        assertThat(down.out()).contains("archived_lsn: ").contains("standby: unreachable: ").contains(":" + port2);
+        start(data2, port2);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "1010".equals(query(url2, "select count(*) from t")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> walmgr(standbyCfg, "status").out()
+                .contains("standby_wal_receiver: streaming"));
+        assertThat(walmgr(standbyCfg, "status").out()).contains("standby: replaying");
 
         assertThat(walmgr(standbyCfg, "pause").out()).contains("replay paused");
         exec(primaryUrl, "insert into t values (2000, 'while paused')");
@@ -155,6 +164,8 @@ class WalmgrCommandTest {
         Result boot = walmgr(standbyCfg, "boot");
         assertThat(boot.exit()).as(boot.err()).isZero();
         exec(url2, "insert into t values (3000, 'written on the booted standby')");
+        assertThat(walmgr(standbyCfg, "status").out()).contains("standby: promoted (not in recovery)")
+                .doesNotContain("standby_replay_lsn");
         Result notStandby = walmgr(standbyCfg, "pause");
         assertThat(notStandby.exit()).isEqualTo(1);
         assertThat(notStandby.err()).contains("is not a standby");

@@ -3,6 +3,7 @@ package io.camelskytools.walmgr.backup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -135,6 +136,7 @@ public final class BaseBackup {
 
             DataDirectoryScan scan = DataDirectoryScan.of(pgdata);
             List<ManifestEntry> entries = copy(name, scan, dir);
+            entries.addAll(copyConfigFiles(name, ServerConfigFiles.outside(c, facts.dataDirectory()), dir));
 
             long stopLsn;
             String labelFile;
@@ -187,6 +189,31 @@ public final class BaseBackup {
             }
         }
         meter.done();
+        return entries;
+    }
+
+    /** Keeps config files from outside the data directory; one that cannot be read is warned about and left. */
+    private static List<ManifestEntry> copyConfigFiles(String name, Map<String, Path> files, Path dir) throws IOException {
+        List<ManifestEntry> entries = new ArrayList<>();
+        if (files.isEmpty()) {
+            return entries;
+        }
+        Files.createDirectories(dir.resolve(ServerConfigFiles.DIR), PosixFilePermissions.asFileAttribute(FileCopier.DIR_MODE));
+        entries.add(ManifestEntry.directory(ServerConfigFiles.DIR));
+        for (Map.Entry<String, Path> f : files.entrySet()) {
+            String rel = ServerConfigFiles.DIR + "/" + f.getKey();
+            try {
+                FileCopier.Copied c = FileCopier.copy(f.getValue(), dir.resolve(rel), true, n -> { });
+                if (c != null) {
+                    entries.add(ManifestEntry.file(rel, c.size(), c.sha256()));
+                    continue;
+                }
+            } catch (AccessDeniedException e) {
+                // falls through to the warning: the backup is still good, a restore needs the file by hand
+            }
+            LOG.warn("Backup {}: cannot read {} (the server's {}, outside its data directory): a restore of it needs"
+                     + " one copied by hand", name, f.getValue(), f.getKey());
+        }
         return entries;
     }
 

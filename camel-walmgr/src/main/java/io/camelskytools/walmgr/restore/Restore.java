@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * with recovery_target_inclusive and recovery_target_action (promote unless told), primary_conninfo
  * and primary_slot_name (when given), archive_mode = off (unless {@link #keepArchiving}: a
  * restored copy must not push its own WAL into the original's archive), then the caller's settings.
+ * Config files the primary kept outside its data directory (Debian) come from the backup's
+ * {@code config/}, postgresql.conf without the settings that point at the original's files.
  */
 public final class Restore {
 
@@ -165,12 +168,14 @@ public final class Restore {
             checkEmpty(p, "Tablespace directory");
         }
         Map<String, String> settings = settings(backup);
+        List<String> configFiles = new ArrayList<>();
         FileOwner o = owner == null ? null : FileOwner.of(owner);
         List<Path> made = new ArrayList<>();
         made.add(dataDir);
         made.addAll(spaces.values());
         try {
             copy(backup, dataDir, spaces);
+            configFiles.addAll(ConfigFilesFromBackup.putInto(backup, dataDir));
             finish(dataDir, backup, spaces, settings);
             if (o != null) {
                 for (Path p : made) {
@@ -189,7 +194,8 @@ public final class Restore {
                 standby ? "standby" : "recovering server", describeTarget(),
                 archive != null ? ", WAL from " + archive.walDir() : "",
                 primaryConninfo != null ? ", streaming from " + maskConninfo(primaryConninfo) : "");
-        return new RestoredDatabase(dataDir, backup, Map.copyOf(spaces), standby, Map.copyOf(settings));
+        return new RestoredDatabase(dataDir, backup, Map.copyOf(spaces), standby,
+                Collections.unmodifiableMap(new LinkedHashMap<>(settings)), List.copyOf(configFiles));
     }
 
     private BackupInfo chooseBackup() {

@@ -1,6 +1,7 @@
 package io.camelskytools.walmgr.restore;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.camelskytools.walmgr.backup.BackupInfo;
@@ -12,8 +13,10 @@ import io.camelskytools.walmgr.backup.BackupInfo;
  * @param backup      the backup it came from
  * @param tablespaces tablespace OID to its new directory
  * @param standby     true when it starts as a standby (standby.signal), false for recovery (recovery.signal)
- * @param settings    what was written to postgresql.auto.conf
+ * @param settings    what was written to postgresql.auto.conf, in that order
+ * @param configFiles the primary's config files put in from outside its data directory (postgresql.conf with
+ *                    what was left out of it), empty when it kept them inside
  */
 public record RestoredDatabase(Path dataDir, BackupInfo backup, Map<Integer, Path> tablespaces, boolean standby,
-                               Map<String, String> settings) {
+                               Map<String, String> settings, List<String> configFiles) {
 }

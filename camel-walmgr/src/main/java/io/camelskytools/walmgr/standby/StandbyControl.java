@@ -70,7 +70,8 @@ public final class StandbyControl {
              ResultSet rs = st.executeQuery("select pg_is_in_recovery(),"
                      + " case when pg_is_in_recovery() then " + pauseExpression(c) + " else false end,"
                      + " pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text,"
-                     + " pg_last_xact_replay_timestamp(), clock_timestamp()")) {
+                     + " pg_last_xact_replay_timestamp(), clock_timestamp(),"
+                     + " (select status from pg_catalog.pg_stat_wal_receiver)")) {
             rs.next();
             boolean inRecovery = rs.getBoolean(1);
             long receive = lsnOrNone(rs.getString(3));
@@ -84,7 +85,7 @@ public final class StandbyControl {
                 lag = Duration.between(last.toInstant(), now);
             }
             return new StandbyStatus(inRecovery, rs.getBoolean(2), receive, replay,
-                    last == null ? null : last.toInstant(), lag);
+                    last == null ? null : last.toInstant(), lag, rs.getString(7));
         } catch (SQLException e) {
             throw new StandbyException("Cannot read recovery status of " + server.describe() + ": " + e.getMessage(), e);
         }

@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param lastReplayed    commit time of the last replayed transaction, null when none yet
  * @param replayLag       time since that commit while WAL received is not yet replayed; zero when caught up;
  *                        null when unknown
+ * @param walReceiver     pg_stat_wal_receiver's status ("streaming", "waiting", ...); null when no receiver runs
+ *                        (not configured, cannot connect to its primary, or following the archive only)
  */
 public record StandbyStatus(boolean inRecovery, boolean paused, long receiveLsn, long replayLsn, Instant lastReplayed,
-                            Duration replayLag) {
+                            Duration replayLag, String walReceiver) {
 }

@@ -75,6 +75,7 @@ class StandbyTest {
         assertThat(st.inRecovery()).isTrue();
         assertThat(st.paused()).isFalse();
         assertThat(st.receiveLsn()).isPositive();
+        assertThat(st.walReceiver()).isEqualTo("streaming");
 
         // paused: WAL still arrives, but is not applied
         control.pause();
@@ -91,7 +92,9 @@ class StandbyTest {
         assertThat(control.status().paused()).isFalse();
 
         control.promote(Duration.ofSeconds(60));
-        assertThat(control.status().inRecovery()).isFalse();
+        StandbyStatus promoted = control.status();
+        assertThat(promoted.inRecovery()).isFalse();
+        assertThat(promoted.walReceiver()).isNull();
         standby.exec("insert into events values (3, 'written on the promoted standby')");
         assertThat(standby.query("select count(*) from events")).isEqualTo("3");
         assertThatThrownBy(control::pause).isInstanceOf(StandbyException.class).hasMessageContaining("not in recovery");
