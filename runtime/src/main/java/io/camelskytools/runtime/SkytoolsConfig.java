@@ -65,7 +65,8 @@ public final class SkytoolsConfig {
     public String get(String key) {
         String fromEnv = env.get(envName(key));
         if (fromEnv != null) {
-            return fromEnv;
+            // set but empty: the key is unset, whatever the file says (SKYTOOLS_WALMGR_STANDBY_URL= ...)
+            return fromEnv.isBlank() ? null : fromEnv.strip();
         }
         String v = props.getProperty(key);
         return v == null || v.isBlank() ? null : v.strip();
@@ -131,6 +132,9 @@ public final class SkytoolsConfig {
                                           + ".* may only use a-z, 0-9, _ and -");
             }
             String url = get("skytools.db." + name + ".url");
+            if (url == null && env.containsKey(envName("skytools.db." + name + ".url"))) {
+                continue; // blanked by the environment: this database is left out
+            }
             if (url == null) {
                 throw new ConfigException("skytools.db." + name + ".url is not set");
             }
