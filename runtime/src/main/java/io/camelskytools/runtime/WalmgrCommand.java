@@ -68,6 +68,12 @@ final class WalmgrCommand {
     @ParentCommand
     SkytoolsCli root;
 
+    /** "3 archived WAL file(s) purged (with their checksums)": checksum files are not counted as WAL. */
+    static String purged(List<String> gone) {
+        long wal = gone.stream().filter(n -> !n.endsWith(".sha256")).count();
+        return wal + " archived WAL file(s) purged" + (wal < gone.size() ? " (with their checksums)" : "");
+    }
+
     /** Base of the subcommands: the config, the output, the archive. */
     abstract static class Sub implements Callable<Integer> {
 
@@ -340,7 +346,7 @@ final class WalmgrCommand {
                 for (BackupInfo removed : backups().rotate(cfg.keepBackups())) {
                     out.println("removed backup " + removed.name());
                 }
-                out.println(new WalPurge(archive(), backups()).purge().size() + " archived WAL file(s) purged");
+                out.println(purged(new WalPurge(archive(), backups()).purge()));
             }
             return 0;
         }
@@ -675,8 +681,7 @@ final class WalmgrCommand {
     static final class XPurgeWals extends Sub {
         @Override
         int run() throws Exception {
-            List<String> gone = new WalPurge(archive(), backups()).purge();
-            out().println(gone.size() + " archived WAL file(s) purged");
+            out().println(purged(new WalPurge(archive(), backups()).purge()));
             return 0;
         }
     }

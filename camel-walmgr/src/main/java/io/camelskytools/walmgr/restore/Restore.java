@@ -175,7 +175,8 @@ public final class Restore {
         made.addAll(spaces.values());
         try {
             copy(backup, dataDir, spaces);
-            configFiles.addAll(ConfigFilesFromBackup.putInto(backup, dataDir));
+            configFiles.addAll(ConfigFilesFromBackup.putInto(backup, dataDir, settings.keySet().stream()
+                    .map(k -> k.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet())));
             finish(dataDir, backup, spaces, settings);
             if (o != null) {
                 for (Path p : made) {

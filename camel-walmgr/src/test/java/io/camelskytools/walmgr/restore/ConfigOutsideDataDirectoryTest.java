@@ -69,14 +69,19 @@ class ConfigOutsideDataDirectoryTest {
         primary.exec("insert into t select generate_series(101, 200)");
         primary.switchAndWaitArchived();
 
-        RestoredDatabase db = new Restore(store).archive(archive).into(scratch.resolve("restored"));
-        assertThat(db.configFiles()).containsExactly(
-                "postgresql.conf (left out: data_directory, hba_file, ident_file, external_pid_file, include_dir)",
+        RestoredDatabase db = new Restore(store).archive(archive).setting("work_mem", "9MB")
+                .into(scratch.resolve("restored"));
+        assertThat(db.configFiles()).containsExactly("postgresql.conf (left out: data_directory, hba_file, ident_file,"
+                        + " external_pid_file, include_dir, cluster_name)",
                 "pg_hba.conf", "pg_ident.conf");
         String conf = Files.readString(db.dataDir().resolve("postgresql.conf"));
-        assertThat(conf).contains("work_mem = '7MB'").contains("# walmgr restore left out: data_directory = '");
+        assertThat(conf).contains("# walmgr restore left out: data_directory = '")
+                .contains("# walmgr restore: set in postgresql.auto.conf: work_mem = '7MB'")
+                .contains("# walmgr restore: set in postgresql.auto.conf: archive_mode = on")
+                .contains("\nmax_wal_senders = 5\n");
         assertThat(conf.lines().filter(l -> l.matches(
-                "\\s*(data_directory|hba_file|ident_file|external_pid_file|include_dir)\\b.*"))).isEmpty();
+                "\\s*(data_directory|hba_file|ident_file|external_pid_file|include_dir|cluster_name|work_mem)\\b.*")))
+                .isEmpty();
         for (String f : List.of("pg_hba.conf", "pg_ident.conf")) {
             assertThat(Files.mismatch(db.dataDir().resolve(f), etc.resolve(f))).as(f).isEqualTo(-1L);
         }
@@ -85,7 +90,9 @@ class ConfigOutsideDataDirectoryTest {
         await("recovery of " + db.dataDir()).atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "f".equals(restored.query("select pg_is_in_recovery()")));
         assertThat(restored.query("select count(*) from t")).isEqualTo("200");
-        assertThat(restored.query("show work_mem")).isEqualTo("7MB");
+        assertThat(restored.query("show max_wal_senders")).as("from the copied postgresql.conf").isEqualTo("5");
+        assertThat(restored.query("show work_mem")).as("--set wins").isEqualTo("9MB");
+        assertThat(restored.query("show cluster_name")).isEmpty();
         assertThat(restored.query("show hba_file")).isEqualTo(db.dataDir().resolve("pg_hba.conf").toString());
         assertThat(restored.query("show data_directory")).isEqualTo(db.dataDir().toString());
     }
@@ -105,6 +112,7 @@ class ConfigOutsideDataDirectoryTest {
                 "ident_file = '" + etc.resolve("pg_ident.conf") + "'",
                 "external_pid_file = '" + etc.resolve("postgresql.pid") + "'",
                 "include_dir = 'conf.d'",
+                "cluster_name = '15/main'",
                 "port = " + pg.port(),
                 "unix_socket_directories = '" + pg.baseDir() + "'",
                 "listen_addresses = '127.0.0.1'",
