@@ -73,21 +73,23 @@ declare
     v_tables_raw text;
     v_tables_ins text;
     v_ins text;
+    v_kw text;
 begin
     for q in select queue_id, queue_data_pfx, queue_event_seq, queue_ntables from pgq.queue order by queue_id loop
         v_tables_raw := '';
         v_tables_ins := '';
         v_tables_ins3 := '';
         for i in 0 .. q.queue_ntables - 1 loop
+            v_kw := case when i = 0 then 'if' else 'elsif' end;
             v_ins := 'insert into ' || pgq.quote_fqname(q.queue_data_pfx || '_' || i)
                   || ' (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) values (';
-            v_tables_raw := v_tables_raw || format(E'\n        elsif v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', i, v_ins, v_raw_values);
-            v_tables_ins := v_tables_ins || format(E'\n        elsif v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', i, v_ins, v_ins_values);
-            v_tables_ins3 := v_tables_ins3 || format(E'\n        elsif v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', i, v_ins, v_ins3_values);
+            v_tables_raw := v_tables_raw || format(E'\n        %s v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', v_kw, i, v_ins, v_raw_values);
+            v_tables_ins := v_tables_ins || format(E'\n        %s v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', v_kw, i, v_ins, v_ins_values);
+            v_tables_ins3 := v_tables_ins3 || format(E'\n        %s v_table OPERATOR(pg_catalog.=) %s then\n            %s%s);', v_kw, i, v_ins, v_ins3_values);
         end loop;
-        v_cases_raw := v_cases_raw || pgq._insert_queue_branch(q.queue_id, q.queue_event_seq, v_tables_raw);
-        v_cases_ins := v_cases_ins || pgq._insert_queue_branch(q.queue_id, q.queue_event_seq, v_tables_ins);
-        v_cases_ins3 := v_cases_ins3 || pgq._insert_queue_branch(q.queue_id, q.queue_event_seq, v_tables_ins3);
+        v_cases_raw := v_cases_raw || pgq._insert_queue_branch(v_cases_raw = '', q.queue_id, q.queue_event_seq, v_tables_raw);
+        v_cases_ins := v_cases_ins || pgq._insert_queue_branch(v_cases_ins = '', q.queue_id, q.queue_event_seq, v_tables_ins);
+        v_cases_ins3 := v_cases_ins3 || pgq._insert_queue_branch(v_cases_ins3 = '', q.queue_id, q.queue_event_seq, v_tables_ins3);
     end loop;
 
     execute pgq._insert_function_sql(
@@ -105,13 +107,15 @@ begin
 end;
 $gen$;
 
--- One queue's branch of the generated functions: its event id, then the INSERT into the
--- current table (an ELSIF chain, see _insert_function_sql for why not CASE).
-create or replace function pgq._insert_queue_branch(i_queue_id int4, i_event_seq text, i_tables text)
+-- One queue's branch of the generated functions (the first opens the IF): its event id, then
+-- the INSERT into the current table (IF chains, see _insert_function_sql for why not CASE).
+drop function if exists pgq._insert_queue_branch(int4, text, text);
+create or replace function pgq._insert_queue_branch(i_first boolean, i_queue_id int4, i_event_seq text, i_tables text)
 returns text language sql immutable as $gen$
-select format(E'\n    elsif v_queue OPERATOR(pg_catalog.=) %s then\n        v_id := pg_catalog.nextval(%L::pg_catalog.regclass);'
-              || E'\n        if false then\n            null;%s\n        else\n            raise exception ''queue %s has no event table %%'', v_table;\n        end if;',
-              i_queue_id, pgq.quote_fqname(i_event_seq), i_tables, i_queue_id)
+select format(E'\n    %s v_queue OPERATOR(pg_catalog.=) %s then\n        v_id := pg_catalog.nextval(%L::pg_catalog.regclass);'
+              || E'%s\n        else\n            raise exception ''queue %s has no event table %%'', v_table;\n        end if;',
+              case when i_first then 'if' else 'elsif' end, i_queue_id, pgq.quote_fqname(i_event_seq), i_tables,
+              i_queue_id)
 $gen$;
 
 -- The generated insert_event runs as the schema's owner on every event, too often to pay for
@@ -147,8 +151,7 @@ begin
     if v_limit is not null then
         perform pgq._count_tx_event($1, v_queue, v_limit);
     end if;
-    if false then
-        null;%s
+%s
     else
         -- a queue made after this function was generated
         return pgq._insert_event_dynamic(%s);
@@ -156,7 +159,10 @@ begin
     return %s;
 end;
 $body$;
-$fn$, i_signature, i_options, i_cases, i_dynamic_args, i_result)
+$fn$, i_signature, i_options,
+       -- no queue yet: the chain still needs an IF for its ELSE
+       case when i_cases = '' then E'\n    if false then\n        null;' else i_cases end,
+       i_dynamic_args, i_result)
 $gen$;
 
 -- Create the generated functions now: the ones below and grants.sql refer to them.

@@ -458,10 +458,10 @@ final class WalmgrCommand {
             }
             // restore gave the files to postgres when run as root; the server must run as their owner
             boolean root = "root".equals(System.getProperty("user.name"));
+            int major = db.backup().manifest().serverVersion() / 10000;
             out().println("start it with: " + (root ? "runuser -u postgres -- " : "") + "pg_ctl -D " + db.dataDir()
-                          + " -l LOGFILE start   (pg_ctl of PostgreSQL " + db.backup().manifest().serverVersion() / 10000
-                          + "; on Debian /usr/lib/postgresql/" + db.backup().manifest().serverVersion() / 10000
-                          + "/bin/pg_ctl)");
+                          + " -l LOGFILE start   (pg_ctl of PostgreSQL " + major + "; on Debian /usr/lib/postgresql/"
+                          + major + "/bin/pg_ctl)");
             return 0;
         }
 

@@ -20,13 +20,8 @@ public final class ServerConfigFiles {
     public static final String DIR = "config";
 
     /** The file names a data directory uses, by the setting that names the file in use. */
-    private static final Map<String, String> NAME_BY_SETTING = new LinkedHashMap<>();
-
-    static {
-        NAME_BY_SETTING.put("config_file", "postgresql.conf");
-        NAME_BY_SETTING.put("hba_file", "pg_hba.conf");
-        NAME_BY_SETTING.put("ident_file", "pg_ident.conf");
-    }
+    private static final Map<String, String> NAME_BY_SETTING = Map.of("config_file", "postgresql.conf",
+            "hba_file", "pg_hba.conf", "ident_file", "pg_ident.conf");
 
     private ServerConfigFiles() {
     }
@@ -38,23 +33,17 @@ public final class ServerConfigFiles {
     static Map<String, Path> outside(Connection c, String dataDirectory) throws SQLException {
         Path data = Path.of(dataDirectory).normalize();
         Map<String, Path> found = new LinkedHashMap<>();
-        Map<String, String> inUse = new LinkedHashMap<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select name, setting from pg_catalog.pg_settings"
-                     + " where name in ('config_file', 'hba_file', 'ident_file')")) {
+                     + " where name in ('config_file', 'hba_file', 'ident_file') order by name")) {
             while (rs.next()) {
-                inUse.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        NAME_BY_SETTING.forEach((setting, name) -> {
-            String file = inUse.get(setting);
-            if (file != null && !file.isEmpty()) {
-                Path p = Path.of(file).normalize();
-                if (!p.startsWith(data)) {
-                    found.put(name, p);
+                String file = rs.getString(2);
+                Path p = file == null || file.isEmpty() ? null : Path.of(file).normalize();
+                if (p != null && !p.startsWith(data)) {
+                    found.put(NAME_BY_SETTING.get(rs.getString(1)), p);
                 }
             }
-        });
+        }
         return found;
     }
 }

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.camelskytools.walmgr.archive.Sha256;
 import io.camelskytools.walmgr.backup.BackupInfo;
@@ -26,9 +28,10 @@ final class ConfigFilesFromBackup {
     /**
      * Puts the primary's config files that the backup kept from outside its data directory
      * where the restored server looks for them; says which, and what postgresql.conf lost.
-     * {@code autoConf}: the (lower-case) settings postgresql.auto.conf will hold.
+     * {@code autoConf}: the settings postgresql.auto.conf will hold.
      */
     static List<String> putInto(BackupInfo b, Path dataDir, Set<String> autoConf) throws IOException {
+        Set<String> overridden = autoConf.stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<String> restored = new ArrayList<>();
         String prefix = ServerConfigFiles.DIR + "/";
         for (ManifestEntry e : b.manifest().entries()) {
@@ -52,7 +55,7 @@ final class ConfigFilesFromBackup {
             }
             String note = name;
             if (name.equals("postgresql.conf")) {
-                MovedPostgresqlConf conf = MovedPostgresqlConf.of(new String(bytes, StandardCharsets.UTF_8), autoConf);
+                MovedPostgresqlConf conf = MovedPostgresqlConf.of(new String(bytes, StandardCharsets.UTF_8), overridden);
                 bytes = conf.text().getBytes(StandardCharsets.UTF_8);
                 if (!conf.leftOut().isEmpty()) {
                     note += " (left out: " + String.join(", ", conf.leftOut()) + ")";

@@ -168,15 +168,14 @@ public final class Restore {
             checkEmpty(p, "Tablespace directory");
         }
         Map<String, String> settings = settings(backup);
-        List<String> configFiles = new ArrayList<>();
+        List<String> configFiles;
         FileOwner o = owner == null ? null : FileOwner.of(owner);
         List<Path> made = new ArrayList<>();
         made.add(dataDir);
         made.addAll(spaces.values());
         try {
             copy(backup, dataDir, spaces);
-            configFiles.addAll(ConfigFilesFromBackup.putInto(backup, dataDir, settings.keySet().stream()
-                    .map(k -> k.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet())));
+            configFiles = ConfigFilesFromBackup.putInto(backup, dataDir, settings.keySet());
             finish(dataDir, backup, spaces, settings);
             if (o != null) {
                 for (Path p : made) {
@@ -196,7 +195,7 @@ public final class Restore {
                 archive != null ? ", WAL from " + archive.walDir() : "",
                 primaryConninfo != null ? ", streaming from " + maskConninfo(primaryConninfo) : "");
         return new RestoredDatabase(dataDir, backup, Map.copyOf(spaces), standby,
-                Collections.unmodifiableMap(new LinkedHashMap<>(settings)), List.copyOf(configFiles));
+                Collections.unmodifiableMap(settings), List.copyOf(configFiles));
     }
 
     private BackupInfo chooseBackup() {
