@@ -10,6 +10,7 @@ import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.EventCursor;
 import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.client.PgqEvent;
+import io.camelskytools.pgq.client.PgqInfo;
 import io.camelskytools.pgq.client.TickListener;
 import io.camelskytools.pgq.client.TickSignal;
 import org.apache.camel.Exchange;
@@ -113,9 +114,7 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
                 }
                 return;
             }
-            boolean registered = !PgqClient.rows(c, "select 1 from pgq.get_consumer_info(?, ?)", endpoint.getQueueName(),
-                    endpoint.getConsumerName()).isEmpty();
-            if (!registered) {
+            if (!PgqInfo.isRegistered(c, endpoint.getQueueName(), endpoint.getConsumerName())) {
                 PgqClient.registerConsumer(c, endpoint.getQueueName(), endpoint.getConsumerName(), endpoint.getStartTick());
                 LOG.info("pgq consumer {} registered on queue {}", endpoint.getConsumerName(), endpoint.getQueueName());
             }

@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.camelskytools.pgq.client.ConnectionFailures;
-import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.jdbc.ServerErrors;
+import io.camelskytools.jdbc.JdbcUrls;
 import io.camelskytools.pgq.schema.PgqSchema;
 import io.camelskytools.pgq.schema.SchemaInstaller;
 import org.apache.camel.Category;
@@ -218,7 +218,7 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
             checkSchema();
             return true;
         } catch (SQLException | RuntimeException e) {
-            if (!ConnectionFailures.isConnectionFailure(e)) {
+            if (!ServerErrors.isUnreachable(e)) {
                 throw e;
             }
             LOG.warn("{}: database unreachable at start ({}); checking again on first use", who, e.getMessage());

@@ -1,10 +1,13 @@
 package io.camelskytools.pgq;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+
+import io.camelskytools.pgq.client.ConsumerInfo;
+import io.camelskytools.pgq.client.PgqInfo;
+import io.camelskytools.pgq.client.QueueInfo;
 
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -57,34 +60,31 @@ public final class PgqLagHealthCheck implements HealthCheck {
     public Result call(Map<String, Object> options) {
         HealthCheckResultBuilder result = HealthCheckResultBuilder.on(this).up()
                 .detail("queue", endpoint.getQueueName()).detail("consumer", endpoint.getConsumerName());
-        try (Connection c = endpoint.getDataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "select extract(epoch from ci.lag)::float8, ci.pending_events, extract(epoch from ci.last_seen)::float8,"
-                     + " (select extract(epoch from qi.ticker_lag)::float8 from pgq.get_queue_info(?) qi)"
-                     + " from pgq.get_consumer_info(?, ?) ci")) {
-            ps.setString(1, endpoint.getQueueName());
-            ps.setString(2, endpoint.getQueueName());
-            ps.setString(3, endpoint.getConsumerName());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return result.down().message("consumer " + endpoint.getConsumerName() + " is not registered on queue "
-                                                 + endpoint.getQueueName()).build();
-                }
-                double lag = rs.getDouble(1);
-                double tickerLag = rs.getDouble(4);
-                result.detail("lag.seconds", lag).detail("pending.events", rs.getLong(2))
-                        .detail("last.seen.seconds", rs.getDouble(3)).detail("ticker.lag.seconds", tickerLag);
-                if (maxLag != null && lag > maxLag.toMillis() / 1000.0) {
-                    result.down().message("consumer " + endpoint.getConsumerName() + " on " + endpoint.getQueueName()
-                                          + " is " + Math.round(lag) + " s behind (more than " + maxLag + ")");
-                } else if (maxTickerLag != null && tickerLag > maxTickerLag.toMillis() / 1000.0) {
-                    result.down().message("queue " + endpoint.getQueueName() + " has not ticked for " + Math.round(tickerLag)
-                                          + " s (more than " + maxTickerLag + "): is a ticker running?");
-                }
+        try (Connection c = endpoint.getDataSource().getConnection()) {
+            List<ConsumerInfo> consumer = PgqInfo.consumers(c, endpoint.getQueueName(), endpoint.getConsumerName());
+            List<QueueInfo> queue = PgqInfo.queues(c, endpoint.getQueueName());
+            if (consumer.isEmpty() || queue.isEmpty()) {
+                return result.down().message("consumer " + endpoint.getConsumerName() + " is not registered on queue "
+                                             + endpoint.getQueueName()).build();
+            }
+            double lag = seconds(consumer.get(0).lag());
+            double tickerLag = seconds(queue.get(0).tickerLag());
+            result.detail("lag.seconds", lag).detail("pending.events", consumer.get(0).pendingEvents())
+                    .detail("last.seen.seconds", seconds(consumer.get(0).lastSeen())).detail("ticker.lag.seconds", tickerLag);
+            if (maxLag != null && lag > seconds(maxLag)) {
+                result.down().message("consumer " + endpoint.getConsumerName() + " on " + endpoint.getQueueName()
+                                      + " is " + Math.round(lag) + " s behind (more than " + maxLag + ")");
+            } else if (maxTickerLag != null && tickerLag > seconds(maxTickerLag)) {
+                result.down().message("queue " + endpoint.getQueueName() + " has not ticked for " + Math.round(tickerLag)
+                                      + " s (more than " + maxTickerLag + "): is a ticker running?");
             }
         } catch (Exception e) {
             result.down().error(e).message("cannot read the lag of " + endpoint.getQueueName() + ": " + e.getMessage());
         }
         return result.build();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 }

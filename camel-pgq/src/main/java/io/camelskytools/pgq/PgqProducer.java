@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.camelskytools.pgq.client.NewEvent;
 import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.pgq.client.PgqInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
@@ -62,10 +63,8 @@ public class PgqProducer extends DefaultProducer {
                 case forceTick -> in.setBody(PgqClient.forceTick(c, queue));
                 case retryEvents -> in.setBody(PgqClient.retryEvents(c));
                 case maintenance -> in.setBody(PgqClient.maintenance(c));
-                case queueInfo -> in.setBody("*".equals(queue)
-                        ? PgqClient.rows(c, "select * from pgq.get_queue_info()")
-                        : PgqClient.rows(c, "select * from pgq.get_queue_info(?)", queue));
-                case consumerInfo -> in.setBody(PgqClient.rows(c, "select * from pgq.get_consumer_info(?, ?)", queue,
+                case queueInfo -> in.setBody(PgqInfo.queueRows(c, "*".equals(queue) ? null : queue));
+                case consumerInfo -> in.setBody(PgqInfo.consumerRows(c, queue,
                         in.getHeader(PgqConstants.CONSUMER_NAME, endpoint.getConsumerName(), String.class)));
                 default -> throw new IllegalArgumentException("pgq: unknown operation " + op);
             }

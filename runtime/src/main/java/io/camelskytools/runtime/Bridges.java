@@ -96,7 +96,7 @@ final class Bridges {
                 }
                 main.configure().addRoutesBuilder(hook);
                 out.println("skytools: bridge " + name + ": queue " + queue + " (" + db.name() + ", consumer " + consumer
-                            + ") -> " + io.camelskytools.pgq.client.JdbcUrls.mask(config.get(prefix + "url")));
+                            + ") -> " + io.camelskytools.jdbc.JdbcUrls.mask(config.get(prefix + "url")));
                 continue;
             }
             String destination = required(config, prefix + "destination");

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.jdbc.JdbcUrls;
 
 /** Resolves --db NAME|URL to a connection. */
 final class Connections {

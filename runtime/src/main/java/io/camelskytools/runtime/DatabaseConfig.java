@@ -1,6 +1,6 @@
 package io.camelskytools.runtime;
 
-import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.jdbc.JdbcUrls;
 
 /** One configured database. The password never shows in toString. */
 public record DatabaseConfig(String name, String url, String user, String password) {

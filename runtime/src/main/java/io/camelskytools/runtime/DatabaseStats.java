@@ -1,8 +1,6 @@
 package io.camelskytools.runtime;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +9,9 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import io.camelskytools.pgq.client.ConsumerInfo;
+import io.camelskytools.pgq.client.PgqInfo;
+import io.camelskytools.pgq.client.QueueInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -28,11 +29,6 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * with a {@code maxConsumerLag}) is DOWN when a consumer's position is older than that.
  */
 final class DatabaseStats extends RouteBuilder {
-
-    private static final String QUEUES = "select queue_name, extract(epoch from ticker_lag)::float8, coalesce(ev_per_sec, 0),"
-            + " coalesce(ev_new, 0), queue_ticker_paused or queue_external_ticker from pgq.get_queue_info()";
-    private static final String CONSUMERS = "select queue_name, consumer_name, extract(epoch from lag)::float8,"
-            + " extract(epoch from last_seen)::float8, coalesce(pending_events, 0) from pgq.get_consumer_info()";
 
     private final String db;
     private final String bean;
@@ -92,35 +88,31 @@ final class DatabaseStats extends RouteBuilder {
                     String stalled = null;
                     String lagging = null;
                     try (Connection c = ds.getConnection()) {
-                        try (PreparedStatement ps = c.prepareStatement(QUEUES); ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                queueRows.add(new StatusBoard.QueueRow(rs.getString(1), rs.getDouble(2), rs.getDouble(3),
-                                        rs.getLong(4)));
-                                Tags t = Tags.of("db", db, "queue", rs.getString(1));
-                                tl.add(MultiGauge.Row.of(t, rs.getDouble(2)));
-                                eps.add(MultiGauge.Row.of(t, rs.getDouble(3)));
-                                en.add(MultiGauge.Row.of(t, rs.getLong(4)));
-                                if (!rs.getBoolean(5) && rs.getDouble(2) > maxTickerLag.toMillis() / 1000.0 && stalled == null) {
-                                    stalled = "queue " + rs.getString(1) + " has not ticked for " + Math.round(rs.getDouble(2))
-                                              + " s: is a ticker running?";
-                                }
+                        for (QueueInfo q : PgqInfo.queues(c, null)) {
+                            double tickerAge = seconds(q.tickerLag());
+                            double perSec = q.evPerSec() == null ? 0 : q.evPerSec();
+                            queueRows.add(new StatusBoard.QueueRow(q.queueName(), tickerAge, perSec, q.evNew()));
+                            Tags t = Tags.of("db", db, "queue", q.queueName());
+                            tl.add(MultiGauge.Row.of(t, tickerAge));
+                            eps.add(MultiGauge.Row.of(t, perSec));
+                            en.add(MultiGauge.Row.of(t, q.evNew()));
+                            if (q.tickedHere() && tickerAge > seconds(maxTickerLag) && stalled == null) {
+                                stalled = "queue " + q.queueName() + " has not ticked for " + Math.round(tickerAge)
+                                          + " s: is a ticker running?";
                             }
                         }
-                        try (PreparedStatement ps = c.prepareStatement(CONSUMERS); ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                consumerRows.add(new StatusBoard.ConsumerRow(rs.getString(1), rs.getString(2),
-                                        rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
-                                if (maxConsumerLag != null && lagging == null
-                                    && rs.getDouble(3) > maxConsumerLag.toMillis() / 1000.0) {
-                                    lagging = "consumer " + rs.getString(2) + " of queue " + rs.getString(1) + " lags "
-                                              + Math.round(rs.getDouble(3)) + " s (more than " + maxConsumerLag.toSeconds()
-                                              + " s)";
-                                }
-                                Tags t = Tags.of("db", db, "queue", rs.getString(1), "consumer", rs.getString(2));
-                                cl.add(MultiGauge.Row.of(t, rs.getDouble(3)));
-                                ls.add(MultiGauge.Row.of(t, rs.getDouble(4)));
-                                pe.add(MultiGauge.Row.of(t, rs.getLong(5)));
+                        for (ConsumerInfo ci : PgqInfo.consumers(c, null, null)) {
+                            double age = seconds(ci.lag());
+                            consumerRows.add(new StatusBoard.ConsumerRow(ci.queueName(), ci.consumerName(), age,
+                                    seconds(ci.lastSeen()), ci.pendingEvents()));
+                            if (maxConsumerLag != null && lagging == null && age > seconds(maxConsumerLag)) {
+                                lagging = "consumer " + ci.consumerName() + " of queue " + ci.queueName() + " lags "
+                                          + Math.round(age) + " s (more than " + maxConsumerLag.toSeconds() + " s)";
                             }
+                            Tags t = Tags.of("db", db, "queue", ci.queueName(), "consumer", ci.consumerName());
+                            cl.add(MultiGauge.Row.of(t, age));
+                            ls.add(MultiGauge.Row.of(t, seconds(ci.lastSeen())));
+                            pe.add(MultiGauge.Row.of(t, ci.pendingEvents()));
                         }
                         tickerProblem = stalled;
                         consumerProblem = lagging;
@@ -142,6 +134,10 @@ final class DatabaseStats extends RouteBuilder {
                         pending.register(pe, true);
                     }
                 });
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     /** UP while the problem its supplier reports is null. */

@@ -2,6 +2,7 @@ package io.camelskytools.runtime;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,26 @@ final class Output {
             }
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** Pairs of (column, shown name), in the order shown. */
+    static Map<String, String> names(String... pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    /** The rows with only the given columns, renamed, in the given order. */
+    static List<Map<String, Object>> columns(List<Map<String, Object>> rows, Map<String, String> names) {
+        List<Map<String, Object>> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            names.forEach((column, name) -> shown.put(name, r.get(column)));
+            out.add(shown);
+        }
+        return out;
     }
 
     private static String text(Object v) {

@@ -2,6 +2,8 @@ package io.camelskytools.runtime;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.concurrent.Callable;
 
 import io.camelskytools.pgq.client.NewEvent;
 import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.pgq.client.PgqInfo;
 import io.camelskytools.pgq.schema.SchemaInstaller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
                         PgqCommand.Queues.class, PgqCommand.Consumers.class, PgqCommand.Batches.class, PgqCommand.Tick.class,
                         PgqCommand.Maintenance.class, PgqCommand.Insert.class})
 final class PgqCommand {
+
+    /** pgq.get_queue_info columns the queues command shows, and under which names. */
+    private static final Map<String, String> QUEUE_COLUMNS = Output.names("queue_name", "queue_name", "queue_ntables", "tables",
+            "queue_cur_table", "cur_table", "ticker_lag", "ticker_lag", "ev_per_sec", "ev_per_sec", "ev_new", "ev_new",
+            "last_tick_id", "last_tick_id", "queue_ticker_paused", "paused");
+    private static final Map<String, String> CONSUMER_COLUMNS = Output.names("queue_name", "queue_name", "consumer_name",
+            "consumer_name", "lag", "lag", "last_seen", "last_seen", "pending_events", "pending_events", "last_tick",
+            "last_tick", "current_batch", "current_batch");
 
     @ParentCommand
     SkytoolsCli root;
@@ -168,9 +179,13 @@ final class PgqCommand {
 
         @Override
         void run(Connection c) throws Exception {
-            Output.print(out(), PgqClient.rows(c, "select queue_name, queue_ntables as tables, queue_cur_table as cur_table,"
-                    + " ticker_lag, round(ev_per_sec::numeric, 1) as ev_per_sec, ev_new, last_tick_id,"
-                    + " queue_ticker_paused as paused from pgq.get_queue_info()"), json);
+            List<Map<String, Object>> rows = Output.columns(PgqInfo.queueRows(c, null), QUEUE_COLUMNS);
+            for (Map<String, Object> r : rows) {
+                if (r.get("ev_per_sec") instanceof Number n) {
+                    r.put("ev_per_sec", BigDecimal.valueOf(n.doubleValue()).setScale(1, RoundingMode.HALF_UP));
+                }
+            }
+            Output.print(out(), rows, json);
         }
     }
 
@@ -185,8 +200,7 @@ final class PgqCommand {
 
         @Override
         void run(Connection c) throws Exception {
-            Output.print(out(), PgqClient.rows(c, "select queue_name, consumer_name, lag, last_seen, pending_events,"
-                    + " last_tick, current_batch from pgq.get_consumer_info(?, null)", queue), json);
+            Output.print(out(), Output.columns(PgqInfo.consumerRows(c, queue, null), CONSUMER_COLUMNS), json);
         }
     }
 
@@ -202,11 +216,7 @@ final class PgqCommand {
         @Override
         void run(Connection c) throws Exception {
             // seq_end - seq_start counts event ids: rolled-back inserts make it an upper bound
-            Output.print(out(), PgqClient.rows(c, "select c.queue_name, c.consumer_name, c.current_batch as batch_id,"
-                    + " b.prev_tick_id, b.tick_id, b.batch_end as tick_time, b.lag,"
-                    + " b.seq_end - b.seq_start as events_at_most"
-                    + " from pgq.get_consumer_info(?, null) c cross join lateral pgq.get_batch_info(c.current_batch) b"
-                    + " where c.current_batch is not null order by 1, 2", queue), json);
+            Output.print(out(), PgqInfo.openBatchRows(c, queue), json);
         }
     }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.jdbc.JdbcUrls;
 import io.camelskytools.runtime.bench.WalmgrBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.camelskytools.pgq.client.JdbcUrls;
-import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.jdbc.JdbcUrls;
+import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.archive.XArchive;
 import io.camelskytools.walmgr.backup.BackupInfo;
@@ -178,11 +178,11 @@ final class WalmgrCommand {
                 if (!cfg.config().bool(WalmgrConfig.PREFIX + "stream", true)) {
                     // a slot nobody reads keeps WAL on the primary for ever: only for streaming setups
                     out().println("no replication slot (" + WalmgrConfig.PREFIX + "stream = false)");
-                } else if (!PgqClient.rows(c, "select 1 from pg_replication_slots where slot_name = ?", slot)
+                } else if (!QueryRows.list(c, "select 1 from pg_replication_slots where slot_name = ?", slot)
                         .isEmpty()) {
                     out().println("replication slot " + slot + " exists");
                 } else if (!settings.containsKey("max_replication_slots") && !settings.containsKey("wal_level")) {
-                    PgqClient.rows(c, "select pg_create_physical_replication_slot(?, true)", slot);
+                    QueryRows.list(c, "select pg_create_physical_replication_slot(?, true)", slot);
                     out().println("replication slot " + slot + " created");
                 }
                 List<String> restart = pendingRestart(c, settings);
@@ -207,12 +207,12 @@ final class WalmgrCommand {
 
         private static List<String> pendingRestart(Connection c, Map<String, String> changed) throws SQLException {
             List<String> names = new ArrayList<>();
-            for (Map<String, Object> r : PgqClient.rows(c, "select name from pg_settings where pending_restart")) {
+            for (Map<String, Object> r : QueryRows.list(c, "select name from pg_settings where pending_restart")) {
                 names.add((String) r.get("name"));
             }
             // pending_restart shows after the reload; a setting we just changed with context postmaster too
             for (String k : changed.keySet()) {
-                if (!names.contains(k) && "postmaster".equals(PgqClient.rows(c,
+                if (!names.contains(k) && "postmaster".equals(QueryRows.list(c,
                         "select context from pg_settings where name = ?", k).get(0).get("context"))
                     && !changed.get(k).equals(setting(c, k))) {
                     names.add(k);
@@ -239,7 +239,7 @@ final class WalmgrCommand {
                 c.createStatement().execute("select pg_reload_conf()");
                 out().println("archive_command emptied; archive_mode off after the next restart");
                 if (!keepSlot) {
-                    List<Map<String, Object>> slot = PgqClient.rows(c,
+                    List<Map<String, Object>> slot = QueryRows.list(c,
                             "select active from pg_replication_slots where slot_name = ?", cfg.slot());
                     if (slot.isEmpty()) {
                         out().println("no replication slot " + cfg.slot());
@@ -247,7 +247,7 @@ final class WalmgrCommand {
                         throw new IllegalStateException("replication slot " + cfg.slot() + " is in use by a running"
                                                         + " archiver: stop it first (or use --keep-slot)");
                     } else {
-                        PgqClient.rows(c, "select pg_drop_replication_slot(?)", cfg.slot());
+                        QueryRows.list(c, "select pg_drop_replication_slot(?)", cfg.slot());
                         out().println("replication slot " + cfg.slot() + " dropped");
                     }
                 }
@@ -542,7 +542,7 @@ final class WalmgrCommand {
             WalArchive archive = archive();
             s.put("archive", cfg.archive().toAbsolutePath().toString());
             try (Connection c = primary()) {
-                Map<String, Object> p = PgqClient.rows(c, "select pg_current_wal_lsn()::text as lsn,"
+                Map<String, Object> p = QueryRows.list(c, "select pg_current_wal_lsn()::text as lsn,"
                         + " pg_size_bytes(current_setting('wal_segment_size')) as segsize,"
                         + " (select timeline_id from pg_control_checkpoint()) as tli").get(0);
                 long segSize = ((Number) p.get("segsize")).longValue();
@@ -556,7 +556,7 @@ final class WalmgrCommand {
                 s.put("lag_bytes", lagBytes);
                 s.put("lag_seconds", lagBytes == 0 || pos.lastWrite() == null ? 0
                         : Duration.between(pos.lastWrite(), Instant.now()).toSeconds());
-                List<Map<String, Object>> slot = PgqClient.rows(c, "select active, restart_lsn::text as restart_lsn"
+                List<Map<String, Object>> slot = QueryRows.list(c, "select active, restart_lsn::text as restart_lsn"
                         + " from pg_replication_slots where slot_name = ?", cfg.slot());
                 s.put("slot", cfg.slot());
                 s.put("slot_active", slot.isEmpty() ? null : slot.get(0).get("active"));
@@ -720,7 +720,7 @@ final class WalmgrCommand {
                 requireSuperuser(c);
                 if (!names.isBlank()) {
                     List<String> connected = new ArrayList<>();
-                    for (Map<String, Object> r : PgqClient.rows(c, "select application_name from pg_stat_replication"
+                    for (Map<String, Object> r : QueryRows.list(c, "select application_name from pg_stat_replication"
                             + " where state = 'streaming'")) {
                         connected.add((String) r.get("application_name"));
                     }
@@ -753,7 +753,7 @@ final class WalmgrCommand {
             }
             if (dropSlot) {
                 try (Connection c = primary()) {
-                    PgqClient.rows(c, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                    QueryRows.list(c, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
                             + " where slot_name = ? and not active", cfg.slot());
                     out().println("replication slot " + cfg.slot() + " dropped (if it was there and idle)");
                 }
@@ -763,7 +763,7 @@ final class WalmgrCommand {
     }
 
     static String setting(Connection c, String name) throws SQLException {
-        return (String) PgqClient.rows(c, "select current_setting(?) as v", name).get(0).get("v");
+        return (String) QueryRows.list(c, "select current_setting(?) as v", name).get(0).get("v");
     }
 
     static void requireSuperuser(Connection c) throws SQLException {

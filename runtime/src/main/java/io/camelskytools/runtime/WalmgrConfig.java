@@ -3,7 +3,7 @@ package io.camelskytools.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.camelskytools.pgq.client.JdbcUrls;
+import io.camelskytools.jdbc.JdbcUrls;
 
 /**
  * The skytools.walmgr.* keys: what replaces walmgr3's wal-master.ini and wal-slave.ini.

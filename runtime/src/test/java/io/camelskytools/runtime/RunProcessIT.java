@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
@@ -133,7 +134,7 @@ class RunProcessIT {
             // the consumer that could not register at start does so now, and reads
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 try (Connection c = Connections.open(db.config())) {
-                    return !PgqClient.rows(c, "select 1 from pgq.get_consumer_info('late', 'reader')").isEmpty();
+                    return !QueryRows.list(c, "select 1 from pgq.get_consumer_info('late', 'reader')").isEmpty();
                 }
             });
             try (Connection c = Connections.open(db.config())) {

@@ -6,16 +6,15 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 
+import io.camelskytools.jdbc.SqlNames;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -176,7 +175,7 @@ public final class PgqClient {
     public static long forceTick(Connection c, String queue) throws SQLException {
         longCall(c, "select pgq.force_tick(?)", queue);
         longCall(c, "select pgq.ticker()");
-        return longCall(c, "select last_tick_id from pgq.get_queue_info(?)", queue);
+        return PgqInfo.queues(c, queue).get(0).lastTickId();
     }
 
     /** Moves due retry events back into their queues until none is left; how many moved. */
@@ -207,12 +206,12 @@ public final class PgqClient {
             String fn = op[0];
             if (fn.equalsIgnoreCase("vacuum") || fn.equalsIgnoreCase("vacuum analyze")) {
                 try (Statement st = c.createStatement()) {
-                    st.execute(fn + " " + quoteFqName(op[1]));
+                    st.execute(fn + " " + SqlNames.quoteFqName(op[1]));
                 }
                 steps++;
                 continue;
             }
-            String call = "select " + quoteFqName(fn) + (op[1] == null ? "()" : "(?)");
+            String call = "select " + SqlNames.quoteFqName(fn) + (op[1] == null ? "()" : "(?)");
             while (true) {
                 steps++;
                 long again = op[1] == null ? longCall(c, call) : longCall(c, call, op[1]);
@@ -293,44 +292,13 @@ public final class PgqClient {
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         try {
-            copy.copyIn("copy " + quoteFqName(table)
+            copy.copyIn("copy " + SqlNames.quoteFqName(table)
                     + " (ev_id, ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) from stdin",
                     new StringReader(data.toString()));
         } catch (IOException e) {
             throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
         }
         return ids;
-    }
-
-    /** Rows of a query as maps (column label to value). */
-    public static List<Map<String, Object>> rows(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, Object>> out = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    // intervals and other driver types become text a route can marshal
-                    row.put(md.getColumnLabel(i), v instanceof org.postgresql.util.PGobject ? v.toString() : v);
-                }
-                out.add(row);
-            }
-            return out;
-        }
-    }
-
-    /** "schema.name" quoted as two identifiers; a name without a dot is left in the search path. */
-    public static String quoteFqName(String name) {
-        int dot = name.indexOf('.');
-        if (dot < 0) {
-            return quoteIdent(name);
-        }
-        return quoteIdent(name.substring(0, dot)) + "." + quoteIdent(name.substring(dot + 1));
-    }
-
-    public static String quoteIdent(String ident) {
-        return "\"" + ident.replace("\"", "\"\"") + "\"";
     }
 
     static String interval(Duration d) {
@@ -354,7 +322,7 @@ public final class PgqClient {
         return out;
     }
 
-    private static Array column(Connection c, List<NewEvent> events, java.util.function.Function<NewEvent, String> f)
+    private static Array column(Connection c, List<NewEvent> events, Function<NewEvent, String> f)
             throws SQLException {
         String[] values = new String[events.size()];
         for (int i = 0; i < values.length; i++) {

@@ -8,6 +8,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import io.camelskytools.jdbc.SqlNames;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ public final class TickListener implements Runnable, AutoCloseable {
                     return;
                 }
                 try (Statement st = c.createStatement()) {
-                    st.execute("listen " + PgqClient.quoteIdent(channel));
+                    st.execute("listen " + SqlNames.quoteIdent(channel));
                 }
                 if (failing) {
                     LOG.info("pgq queue {}: tick listener connected again", queue);

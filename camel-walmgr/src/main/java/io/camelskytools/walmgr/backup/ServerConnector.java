@@ -7,7 +7,7 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import io.camelskytools.walmgr.stream.JdbcUrlMask;
+import io.camelskytools.jdbc.JdbcUrls;
 
 /**
  * How to open an ordinary SQL connection to one server (for backups and standby control),
@@ -31,9 +31,9 @@ public final class ServerConnector {
 
     public static ServerConnector of(String jdbcUrl, String user, String password) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("walmgr needs a jdbc:postgresql: URL, not " + JdbcUrlMask.mask(jdbcUrl));
+            throw new IllegalArgumentException("walmgr needs a jdbc:postgresql: URL, not " + JdbcUrls.mask(jdbcUrl));
         }
-        return new ServerConnector(jdbcUrl, user, password, null, JdbcUrlMask.mask(jdbcUrl));
+        return new ServerConnector(jdbcUrl, user, password, null, JdbcUrls.mask(jdbcUrl));
     }
 
     /** A pooled source; description says which server it is (it is logged as given). */

@@ -22,7 +22,7 @@ import io.camelskytools.walmgr.backup.BackupManifest;
 import io.camelskytools.walmgr.backup.BackupStore;
 import io.camelskytools.walmgr.backup.FileCopier;
 import io.camelskytools.walmgr.backup.ManifestEntry;
-import io.camelskytools.walmgr.stream.JdbcUrlMask;
+import io.camelskytools.jdbc.JdbcUrls;
 import io.camelskytools.walmgr.wal.Lsn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -458,6 +458,6 @@ public final class Restore {
     /** A libpq conninfo for logs: password=... masked. */
     static String maskConninfo(String conninfo) {
         String masked = conninfo.replaceAll("(?i)(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S+)", "$1xxxxxx");
-        return conninfo.startsWith("postgres") ? JdbcUrlMask.mask(masked) : masked;
+        return conninfo.startsWith("postgres") ? JdbcUrls.mask(masked) : masked;
     }
 }

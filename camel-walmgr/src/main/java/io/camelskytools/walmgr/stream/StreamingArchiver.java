@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import io.camelskytools.jdbc.ServerErrors;
 import io.camelskytools.walmgr.archive.ArchivedFile;
 import io.camelskytools.walmgr.archive.StreamingLock;
 import io.camelskytools.walmgr.archive.WalArchive;
@@ -156,8 +157,8 @@ public final class StreamingArchiver {
                 LOG.info("Created physical replication slot {} on {}", settings.slot(), source.describe());
             }
         } catch (SQLException e) {
-            if (!ServerErrors.isConnectionProblem(e)) {
-                throw new ArchiverStartException(ServerErrors.explain(e, source), e);
+            if (!ServerErrors.isUnreachable(e)) {
+                throw new ArchiverStartException(ReplicationErrors.explain(e, source), e);
             }
             outageSince = Instant.now();
             lastError = e.getMessage();
@@ -259,8 +260,8 @@ public final class StreamingArchiver {
                 fail(e);
                 return;
             } catch (SQLException e) {
-                if (ServerErrors.isFatal(e)) {
-                    fail(new ArchiverStartException(ServerErrors.explain(e, source), e));
+                if (ReplicationErrors.isFatal(e)) {
+                    fail(new ArchiverStartException(ReplicationErrors.explain(e, source), e));
                     return;
                 }
                 if (!outage(e, delay)) {

@@ -7,6 +7,8 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import io.camelskytools.jdbc.JdbcUrls;
+
 /**
  * The server WAL comes from. Streaming needs a connection of its own in physical
  * replication mode (replication=true: pg_hba's "replication" lines apply, no SQL), so it is
@@ -23,7 +25,7 @@ public final class WalSource {
     public WalSource(String jdbcUrl, String user, String password, DataSource dataSource) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("walmgr needs a jdbc:postgresql: URL to stream WAL from, not "
-                                               + JdbcUrlMask.mask(jdbcUrl));
+                                               + JdbcUrls.mask(jdbcUrl));
         }
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -82,7 +84,7 @@ public final class WalSource {
     /** The server as logs show it: the URL without its parameters, any password masked. */
     public String describe() {
         int q = jdbcUrl.indexOf('?');
-        return JdbcUrlMask.mask(q < 0 ? jdbcUrl : jdbcUrl.substring(0, q));
+        return JdbcUrls.mask(q < 0 ? jdbcUrl : jdbcUrl.substring(0, q));
     }
 
     /** The role we connect as, when the URL or the settings say (for error messages). */

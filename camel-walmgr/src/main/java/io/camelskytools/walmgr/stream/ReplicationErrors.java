@@ -1,27 +1,14 @@
 package io.camelskytools.walmgr.stream;
 
-import java.io.IOException;
 import java.sql.SQLException;
 
-/** Sorts server errors into "try again later" and "fix the configuration", and explains the latter. */
-final class ServerErrors {
+/**
+ * Replication errors that only a change of configuration fixes (role, pg_hba, slot), and a
+ * sentence for each; an unreachable server is {@link io.camelskytools.jdbc.ServerErrors}'s to tell.
+ */
+final class ReplicationErrors {
 
-    private ServerErrors() {
-    }
-
-    /** The server is not reachable (down, restarting, network): worth retrying. */
-    static boolean isConnectionProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
-                && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P01")
-                    || s.getSQLState().equals("57P03"))) {
-                return true;
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+    private ReplicationErrors() {
     }
 
     /** Refused for a reason only a change of role, pg_hba or slot fixes: stop instead of retrying. */
