@@ -19,22 +19,78 @@ import org.apache.camel.support.component.PropertyConfigurerSupport;
 @SuppressWarnings("unchecked")
 public class PgqComponentConfigurer extends PropertyConfigurerSupport implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
 
+    private io.camelskytools.pgq.PgqConfiguration getOrCreateConfiguration(PgqComponent target) {
+        if (target.getConfiguration() == null) {
+            target.setConfiguration(new io.camelskytools.pgq.PgqConfiguration());
+        }
+        return target.getConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         PgqComponent target = (PgqComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batchmode":
+        case "batchMode": getOrCreateConfiguration(target).setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "configuration": target.setConfiguration(property(camelContext, io.camelskytools.pgq.PgqConfiguration.class, value)); return true;
+        case "consumername":
+        case "consumerName": getOrCreateConfiguration(target).setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
+        case "copythreshold":
+        case "copyThreshold": getOrCreateConfiguration(target).setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
-        case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "dataSource": getOrCreateConfiguration(target).setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "deadinterval":
+        case "deadInterval": getOrCreateConfiguration(target).setDeadInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "deadletteruri":
+        case "deadLetterUri": getOrCreateConfiguration(target).setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventtype":
+        case "eventType": getOrCreateConfiguration(target).setEventType(property(camelContext, java.lang.String.class, value)); return true;
+        case "fetchsize":
+        case "fetchSize": getOrCreateConfiguration(target).setFetchSize(property(camelContext, int.class, value)); return true;
+        case "force": getOrCreateConfiguration(target).setForce(property(camelContext, boolean.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthmaxlag":
+        case "healthMaxLag": getOrCreateConfiguration(target).setHealthMaxLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "healthmaxtickerlag":
+        case "healthMaxTickerLag": getOrCreateConfiguration(target).setHealthMaxTickerLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "idlewait":
+        case "idleWait": getOrCreateConfiguration(target).setIdleWait(property(camelContext, java.time.Duration.class, value)); return true;
+        case "installschema":
+        case "installSchema": getOrCreateConfiguration(target).setInstallSchema(property(camelContext, boolean.class, value)); return true;
+        case "jdbcurl":
+        case "jdbcUrl": getOrCreateConfiguration(target).setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "listen": getOrCreateConfiguration(target).setListen(property(camelContext, boolean.class, value)); return true;
+        case "maxeventsperexchange":
+        case "maxEventsPerExchange": getOrCreateConfiguration(target).setMaxEventsPerExchange(property(camelContext, int.class, value)); return true;
+        case "maxretries":
+        case "maxRetries": getOrCreateConfiguration(target).setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "mincount":
+        case "minCount": getOrCreateConfiguration(target).setMinCount(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "mininterval":
+        case "minInterval": getOrCreateConfiguration(target).setMinInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "minlag":
+        case "minLag": getOrCreateConfiguration(target).setMinLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, io.camelskytools.pgq.PgqOperation.class, value)); return true;
+        case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "registerconsumer":
+        case "registerConsumer": getOrCreateConfiguration(target).setRegisterConsumer(property(camelContext, boolean.class, value)); return true;
+        case "retrydelay":
+        case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "starttick":
+        case "startTick": getOrCreateConfiguration(target).setStartTick(property(camelContext, java.lang.Long.class, value)); return true;
+        case "subconsumer": getOrCreateConfiguration(target).setSubconsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "targetdatasource":
+        case "targetDataSource": getOrCreateConfiguration(target).setTargetDataSource(property(camelContext, io.camelskytools.pgq.PgqTargetDataSource.class, value)); return true;
+        case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -49,16 +105,65 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batchmode":
+        case "batchMode": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "configuration": return io.camelskytools.pgq.PgqConfiguration.class;
+        case "consumername":
+        case "consumerName": return java.lang.String.class;
+        case "copythreshold":
+        case "copyThreshold": return int.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
+        case "deadinterval":
+        case "deadInterval": return java.time.Duration.class;
+        case "deadletteruri":
+        case "deadLetterUri": return java.lang.String.class;
+        case "eventtype":
+        case "eventType": return java.lang.String.class;
+        case "fetchsize":
+        case "fetchSize": return int.class;
+        case "force": return boolean.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "healthmaxlag":
+        case "healthMaxLag": return java.time.Duration.class;
+        case "healthmaxtickerlag":
+        case "healthMaxTickerLag": return java.time.Duration.class;
+        case "idlewait":
+        case "idleWait": return java.time.Duration.class;
+        case "installschema":
+        case "installSchema": return boolean.class;
+        case "jdbcurl":
+        case "jdbcUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "listen": return boolean.class;
+        case "maxeventsperexchange":
+        case "maxEventsPerExchange": return int.class;
+        case "maxretries":
+        case "maxRetries": return int.class;
+        case "mincount":
+        case "minCount": return java.lang.Integer.class;
+        case "mininterval":
+        case "minInterval": return java.time.Duration.class;
+        case "minlag":
+        case "minLag": return java.time.Duration.class;
+        case "operation": return io.camelskytools.pgq.PgqOperation.class;
+        case "password": return java.lang.String.class;
+        case "registerconsumer":
+        case "registerConsumer": return boolean.class;
+        case "retrydelay":
+        case "retryDelay": return java.time.Duration.class;
+        case "starttick":
+        case "startTick": return java.lang.Long.class;
+        case "subconsumer": return java.lang.String.class;
+        case "targetdatasource":
+        case "targetDataSource": return io.camelskytools.pgq.PgqTargetDataSource.class;
+        case "username": return java.lang.String.class;
         default: return null;
         }
     }
@@ -69,16 +174,65 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batchmode":
+        case "batchMode": return getOrCreateConfiguration(target).isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "configuration": return target.getConfiguration();
+        case "consumername":
+        case "consumerName": return getOrCreateConfiguration(target).getConsumerName();
+        case "copythreshold":
+        case "copyThreshold": return getOrCreateConfiguration(target).getCopyThreshold();
         case "datasource":
-        case "dataSource": return target.getDataSource();
+        case "dataSource": return getOrCreateConfiguration(target).getDataSource();
+        case "deadinterval":
+        case "deadInterval": return getOrCreateConfiguration(target).getDeadInterval();
+        case "deadletteruri":
+        case "deadLetterUri": return getOrCreateConfiguration(target).getDeadLetterUri();
+        case "eventtype":
+        case "eventType": return getOrCreateConfiguration(target).getEventType();
+        case "fetchsize":
+        case "fetchSize": return getOrCreateConfiguration(target).getFetchSize();
+        case "force": return getOrCreateConfiguration(target).isForce();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "healthmaxlag":
+        case "healthMaxLag": return getOrCreateConfiguration(target).getHealthMaxLag();
+        case "healthmaxtickerlag":
+        case "healthMaxTickerLag": return getOrCreateConfiguration(target).getHealthMaxTickerLag();
+        case "idlewait":
+        case "idleWait": return getOrCreateConfiguration(target).getIdleWait();
+        case "installschema":
+        case "installSchema": return getOrCreateConfiguration(target).isInstallSchema();
+        case "jdbcurl":
+        case "jdbcUrl": return getOrCreateConfiguration(target).getJdbcUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "listen": return getOrCreateConfiguration(target).isListen();
+        case "maxeventsperexchange":
+        case "maxEventsPerExchange": return getOrCreateConfiguration(target).getMaxEventsPerExchange();
+        case "maxretries":
+        case "maxRetries": return getOrCreateConfiguration(target).getMaxRetries();
+        case "mincount":
+        case "minCount": return getOrCreateConfiguration(target).getMinCount();
+        case "mininterval":
+        case "minInterval": return getOrCreateConfiguration(target).getMinInterval();
+        case "minlag":
+        case "minLag": return getOrCreateConfiguration(target).getMinLag();
+        case "operation": return getOrCreateConfiguration(target).getOperation();
+        case "password": return getOrCreateConfiguration(target).getPassword();
+        case "registerconsumer":
+        case "registerConsumer": return getOrCreateConfiguration(target).isRegisterConsumer();
+        case "retrydelay":
+        case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
+        case "starttick":
+        case "startTick": return getOrCreateConfiguration(target).getStartTick();
+        case "subconsumer": return getOrCreateConfiguration(target).getSubconsumer();
+        case "targetdatasource":
+        case "targetDataSource": return getOrCreateConfiguration(target).getTargetDataSource();
+        case "username": return getOrCreateConfiguration(target).getUsername();
         default: return null;
         }
     }

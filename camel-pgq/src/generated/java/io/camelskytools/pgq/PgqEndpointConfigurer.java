@@ -30,65 +30,65 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "backoffmultiplier":
         case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "batchmode":
-        case "batchMode": target.setBatchMode(property(camelContext, boolean.class, value)); return true;
+        case "batchMode": target.getConfiguration().setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "consumername":
-        case "consumerName": target.setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
+        case "consumerName": target.getConfiguration().setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
         case "copythreshold":
-        case "copyThreshold": target.setCopyThreshold(property(camelContext, int.class, value)); return true;
+        case "copyThreshold": target.getConfiguration().setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
-        case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "dataSource": target.getConfiguration().setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "deadinterval":
-        case "deadInterval": target.setDeadInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "deadInterval": target.getConfiguration().setDeadInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "deadletteruri":
-        case "deadLetterUri": target.setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadLetterUri": target.getConfiguration().setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
         case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
         case "eventtype":
-        case "eventType": target.setEventType(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventType": target.getConfiguration().setEventType(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "fetchsize":
-        case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
-        case "force": target.setForce(property(camelContext, boolean.class, value)); return true;
+        case "fetchSize": target.getConfiguration().setFetchSize(property(camelContext, int.class, value)); return true;
+        case "force": target.getConfiguration().setForce(property(camelContext, boolean.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "healthmaxlag":
-        case "healthMaxLag": target.setHealthMaxLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "healthMaxLag": target.getConfiguration().setHealthMaxLag(property(camelContext, java.time.Duration.class, value)); return true;
         case "healthmaxtickerlag":
-        case "healthMaxTickerLag": target.setHealthMaxTickerLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "healthMaxTickerLag": target.getConfiguration().setHealthMaxTickerLag(property(camelContext, java.time.Duration.class, value)); return true;
         case "idlewait":
-        case "idleWait": target.setIdleWait(property(camelContext, java.time.Duration.class, value)); return true;
+        case "idleWait": target.getConfiguration().setIdleWait(property(camelContext, java.time.Duration.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "installschema":
-        case "installSchema": target.setInstallSchema(property(camelContext, boolean.class, value)); return true;
+        case "installSchema": target.getConfiguration().setInstallSchema(property(camelContext, boolean.class, value)); return true;
         case "jdbcurl":
-        case "jdbcUrl": target.setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jdbcUrl": target.getConfiguration().setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
-        case "listen": target.setListen(property(camelContext, boolean.class, value)); return true;
+        case "listen": target.getConfiguration().setListen(property(camelContext, boolean.class, value)); return true;
         case "maxeventsperexchange":
-        case "maxEventsPerExchange": target.setMaxEventsPerExchange(property(camelContext, int.class, value)); return true;
+        case "maxEventsPerExchange": target.getConfiguration().setMaxEventsPerExchange(property(camelContext, int.class, value)); return true;
         case "maxretries":
-        case "maxRetries": target.setMaxRetries(property(camelContext, int.class, value)); return true;
+        case "maxRetries": target.getConfiguration().setMaxRetries(property(camelContext, int.class, value)); return true;
         case "mincount":
-        case "minCount": target.setMinCount(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "minCount": target.getConfiguration().setMinCount(property(camelContext, java.lang.Integer.class, value)); return true;
         case "mininterval":
-        case "minInterval": target.setMinInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "minInterval": target.getConfiguration().setMinInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "minlag":
-        case "minLag": target.setMinLag(property(camelContext, java.time.Duration.class, value)); return true;
-        case "operation": target.setOperation(property(camelContext, io.camelskytools.pgq.PgqOperation.class, value)); return true;
-        case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "minLag": target.getConfiguration().setMinLag(property(camelContext, java.time.Duration.class, value)); return true;
+        case "operation": target.getConfiguration().setOperation(property(camelContext, io.camelskytools.pgq.PgqOperation.class, value)); return true;
+        case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "pollstrategy":
         case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
         case "registerconsumer":
-        case "registerConsumer": target.setRegisterConsumer(property(camelContext, boolean.class, value)); return true;
+        case "registerConsumer": target.getConfiguration().setRegisterConsumer(property(camelContext, boolean.class, value)); return true;
         case "repeatcount":
         case "repeatCount": target.setRepeatCount(property(camelContext, long.class, value)); return true;
         case "retrydelay":
-        case "retryDelay": target.setRetryDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "runlogginglevel":
         case "runLoggingLevel": target.setRunLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
         case "scheduledexecutorservice":
@@ -101,17 +101,22 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "startscheduler":
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
         case "starttick":
-        case "startTick": target.setStartTick(property(camelContext, java.lang.Long.class, value)); return true;
-        case "subconsumer": target.setSubconsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "startTick": target.getConfiguration().setStartTick(property(camelContext, java.lang.Long.class, value)); return true;
+        case "subconsumer": target.getConfiguration().setSubconsumer(property(camelContext, java.lang.String.class, value)); return true;
         case "targetdatasource":
-        case "targetDataSource": target.setTargetDataSource(property(camelContext, io.camelskytools.pgq.PgqTargetDataSource.class, value)); return true;
+        case "targetDataSource": target.getConfiguration().setTargetDataSource(property(camelContext, io.camelskytools.pgq.PgqTargetDataSource.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "usefixeddelay":
         case "useFixedDelay": target.setUseFixedDelay(property(camelContext, boolean.class, value)); return true;
-        case "username": target.setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
+    }
+
+    @Override
+    public String[] getAutowiredNames() {
+        return new String[]{"dataSource"};
     }
 
     @Override
@@ -219,65 +224,65 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "backoffmultiplier":
         case "backoffMultiplier": return target.getBackoffMultiplier();
         case "batchmode":
-        case "batchMode": return target.isBatchMode();
+        case "batchMode": return target.getConfiguration().isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "consumername":
-        case "consumerName": return target.getConsumerName();
+        case "consumerName": return target.getConfiguration().getConsumerName();
         case "copythreshold":
-        case "copyThreshold": return target.getCopyThreshold();
+        case "copyThreshold": return target.getConfiguration().getCopyThreshold();
         case "datasource":
-        case "dataSource": return target.getDataSource();
+        case "dataSource": return target.getConfiguration().getDataSource();
         case "deadinterval":
-        case "deadInterval": return target.getDeadInterval();
+        case "deadInterval": return target.getConfiguration().getDeadInterval();
         case "deadletteruri":
-        case "deadLetterUri": return target.getDeadLetterUri();
+        case "deadLetterUri": return target.getConfiguration().getDeadLetterUri();
         case "delay": return target.getDelay();
         case "eventtype":
-        case "eventType": return target.getEventType();
+        case "eventType": return target.getConfiguration().getEventType();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "fetchsize":
-        case "fetchSize": return target.getFetchSize();
-        case "force": return target.isForce();
+        case "fetchSize": return target.getConfiguration().getFetchSize();
+        case "force": return target.getConfiguration().isForce();
         case "greedy": return target.isGreedy();
         case "healthmaxlag":
-        case "healthMaxLag": return target.getHealthMaxLag();
+        case "healthMaxLag": return target.getConfiguration().getHealthMaxLag();
         case "healthmaxtickerlag":
-        case "healthMaxTickerLag": return target.getHealthMaxTickerLag();
+        case "healthMaxTickerLag": return target.getConfiguration().getHealthMaxTickerLag();
         case "idlewait":
-        case "idleWait": return target.getIdleWait();
+        case "idleWait": return target.getConfiguration().getIdleWait();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
         case "installschema":
-        case "installSchema": return target.isInstallSchema();
+        case "installSchema": return target.getConfiguration().isInstallSchema();
         case "jdbcurl":
-        case "jdbcUrl": return target.getJdbcUrl();
+        case "jdbcUrl": return target.getConfiguration().getJdbcUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
-        case "listen": return target.isListen();
+        case "listen": return target.getConfiguration().isListen();
         case "maxeventsperexchange":
-        case "maxEventsPerExchange": return target.getMaxEventsPerExchange();
+        case "maxEventsPerExchange": return target.getConfiguration().getMaxEventsPerExchange();
         case "maxretries":
-        case "maxRetries": return target.getMaxRetries();
+        case "maxRetries": return target.getConfiguration().getMaxRetries();
         case "mincount":
-        case "minCount": return target.getMinCount();
+        case "minCount": return target.getConfiguration().getMinCount();
         case "mininterval":
-        case "minInterval": return target.getMinInterval();
+        case "minInterval": return target.getConfiguration().getMinInterval();
         case "minlag":
-        case "minLag": return target.getMinLag();
-        case "operation": return target.getOperation();
-        case "password": return target.getPassword();
+        case "minLag": return target.getConfiguration().getMinLag();
+        case "operation": return target.getConfiguration().getOperation();
+        case "password": return target.getConfiguration().getPassword();
         case "pollstrategy":
         case "pollStrategy": return target.getPollStrategy();
         case "registerconsumer":
-        case "registerConsumer": return target.isRegisterConsumer();
+        case "registerConsumer": return target.getConfiguration().isRegisterConsumer();
         case "repeatcount":
         case "repeatCount": return target.getRepeatCount();
         case "retrydelay":
-        case "retryDelay": return target.getRetryDelay();
+        case "retryDelay": return target.getConfiguration().getRetryDelay();
         case "runlogginglevel":
         case "runLoggingLevel": return target.getRunLoggingLevel();
         case "scheduledexecutorservice":
@@ -290,15 +295,15 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "startscheduler":
         case "startScheduler": return target.isStartScheduler();
         case "starttick":
-        case "startTick": return target.getStartTick();
-        case "subconsumer": return target.getSubconsumer();
+        case "startTick": return target.getConfiguration().getStartTick();
+        case "subconsumer": return target.getConfiguration().getSubconsumer();
         case "targetdatasource":
-        case "targetDataSource": return target.getTargetDataSource();
+        case "targetDataSource": return target.getConfiguration().getTargetDataSource();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();
         case "usefixeddelay":
         case "useFixedDelay": return target.isUseFixedDelay();
-        case "username": return target.getUsername();
+        case "username": return target.getConfiguration().getUsername();
         default: return null;
         }
     }

@@ -14,25 +14,33 @@ import org.apache.camel.util.ObjectHelper;
 @Component("pgq")
 public class PgqComponent extends HealthCheckComponent {
 
-    @Metadata(autowired = true, description = "The DataSource of the database that holds the queues, used by every"
-                                              + " endpoint that names no dataSource or jdbcUrl of its own.")
-    private DataSource dataSource;
+    @Metadata(description = "Options every pgq: endpoint starts from; an endpoint's URI options override them.")
+    private PgqConfiguration configuration = new PgqConfiguration();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (ObjectHelper.isEmpty(remaining)) {
             throw new IllegalArgumentException("pgq: endpoint " + uri + " names no queue; use pgq:queueName");
         }
-        PgqEndpoint endpoint = new PgqEndpoint(uri, this, remaining);
+        PgqEndpoint endpoint = new PgqEndpoint(uri, this, remaining, configuration.copy());
         setProperties(endpoint, parameters);
         return endpoint;
     }
 
+    public PgqConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(PgqConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The DataSource of every endpoint that names no dataSource or jdbcUrl of its own. */
     public DataSource getDataSource() {
-        return dataSource;
+        return configuration.getDataSource();
     }
 
     public void setDataSource(DataSource dataSource) {
-        this.dataSource = dataSource;
+        configuration.setDataSource(dataSource);
     }
 }

@@ -37,7 +37,7 @@ public final class PgqLagHealthCheck implements HealthCheck {
 
     @Override
     public String getId() {
-        return "pgq-lag-" + endpoint.getQueueName() + "-" + endpoint.getConsumerName();
+        return "pgq-lag-" + endpoint.getQueueName() + "-" + endpoint.getConfiguration().getConsumerName();
     }
 
     @Override
@@ -59,12 +59,12 @@ public final class PgqLagHealthCheck implements HealthCheck {
     @Override
     public Result call(Map<String, Object> options) {
         HealthCheckResultBuilder result = HealthCheckResultBuilder.on(this).up()
-                .detail("queue", endpoint.getQueueName()).detail("consumer", endpoint.getConsumerName());
+                .detail("queue", endpoint.getQueueName()).detail("consumer", endpoint.getConfiguration().getConsumerName());
         try (Connection c = endpoint.getDataSource().getConnection()) {
-            List<ConsumerInfo> consumer = PgqInfo.consumers(c, endpoint.getQueueName(), endpoint.getConsumerName());
+            List<ConsumerInfo> consumer = PgqInfo.consumers(c, endpoint.getQueueName(), endpoint.getConfiguration().getConsumerName());
             List<QueueInfo> queue = PgqInfo.queues(c, endpoint.getQueueName());
             if (consumer.isEmpty() || queue.isEmpty()) {
-                return result.down().message("consumer " + endpoint.getConsumerName() + " is not registered on queue "
+                return result.down().message("consumer " + endpoint.getConfiguration().getConsumerName() + " is not registered on queue "
                                              + endpoint.getQueueName()).build();
             }
             double lag = seconds(consumer.get(0).lag());
@@ -72,7 +72,7 @@ public final class PgqLagHealthCheck implements HealthCheck {
             result.detail("lag.seconds", lag).detail("pending.events", consumer.get(0).pendingEvents())
                     .detail("last.seen.seconds", seconds(consumer.get(0).lastSeen())).detail("ticker.lag.seconds", tickerLag);
             if (maxLag != null && lag > seconds(maxLag)) {
-                result.down().message("consumer " + endpoint.getConsumerName() + " on " + endpoint.getQueueName()
+                result.down().message("consumer " + endpoint.getConfiguration().getConsumerName() + " on " + endpoint.getQueueName()
                                       + " is " + Math.round(lag) + " s behind (more than " + maxLag + ")");
             } else if (maxTickerLag != null && tickerLag > seconds(maxTickerLag)) {
                 result.down().message("queue " + endpoint.getQueueName() + " has not ticked for " + Math.round(tickerLag)

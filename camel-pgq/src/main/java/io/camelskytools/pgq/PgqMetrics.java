@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 
+import io.camelskytools.pgq.consumer.ConsumerMetrics;
+import io.camelskytools.pgq.consumer.NoopConsumerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,9 +16,10 @@ import org.apache.camel.CamelContext;
  * Micrometer meters of one consumer or producer, when the application has a MeterRegistry
  * (camel-micrometer, Camel Main's metrics): events in and out, retries, dead letters, batch
  * duration, and the consumer's lag (age of the tick its last finished batch ended at).
- * Only touched when OptionalLibraries says Micrometer is on the classpath.
+ * Only touched through {@link Meters}, which checks that Micrometer is on the classpath
+ * before this class is loaded.
  */
-final class PgqMetrics {
+final class PgqMetrics implements ConsumerMetrics, ProducerMetrics {
 
     private final Counter events;
     private final Counter retried;
@@ -43,22 +46,23 @@ final class PgqMetrics {
                 .description("age of the tick the last finished batch ended at").register(registry);
     }
 
-    /** Meters for a consumer, or null when the application has no Micrometer registry. */
-    static PgqMetrics forConsumer(CamelContext camel, String queue, String consumer) {
+    /** Meters for a consumer, or nothing when the application has no Micrometer (registry). */
+    static ConsumerMetrics forConsumer(CamelContext camel, String queue, String consumer) {
         MeterRegistry registry = registry(camel);
-        return registry == null ? null : new PgqMetrics(registry, queue, consumer, true);
+        return registry == null ? NoopConsumerMetrics.INSTANCE : new PgqMetrics(registry, queue, consumer, true);
     }
 
-    static PgqMetrics forProducer(CamelContext camel, String queue) {
+    static ProducerMetrics forProducer(CamelContext camel, String queue) {
         MeterRegistry registry = registry(camel);
-        return registry == null ? null : new PgqMetrics(registry, queue, null, false);
+        return registry == null ? ProducerMetrics.NONE : new PgqMetrics(registry, queue, null, false);
     }
 
     private static MeterRegistry registry(CamelContext camel) {
         return camel.getRegistry().findSingleByType(MeterRegistry.class);
     }
 
-    void batch(int count, int retries, long nanos, OffsetDateTime tickTime) {
+    @Override
+    public void batchFinished(long batchId, int count, int retries, long nanos, OffsetDateTime tickTime) {
         events.increment(count);
         retried.increment(retries);
         batches.record(nanos, TimeUnit.NANOSECONDS);
@@ -67,11 +71,13 @@ final class PgqMetrics {
         }
     }
 
-    void deadLettered() {
+    @Override
+    public void deadLettered() {
         deadLettered.increment();
     }
 
-    void produced(int count) {
+    @Override
+    public void produced(int count) {
         events.increment(count);
     }
 

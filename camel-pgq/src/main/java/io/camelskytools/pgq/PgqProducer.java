@@ -18,12 +18,13 @@ import org.apache.camel.support.DefaultProducer;
 public class PgqProducer extends DefaultProducer {
 
     private final PgqEndpoint endpoint;
-    // a PgqMetrics, typed Object so this class loads without Micrometer
-    private Object metrics;
+    private final PgqConfiguration config;
+    private ProducerMetrics metrics = ProducerMetrics.NONE;
 
     public PgqProducer(PgqEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
     }
 
     /** False while the database was unreachable at start: checked on the first message. */
@@ -31,18 +32,16 @@ public class PgqProducer extends DefaultProducer {
 
     @Override
     protected void doStart() throws Exception {
-        schemaChecked = endpoint.checkSchemaIfReachable("pgq producer (" + endpoint.getOperation() + ") on "
+        schemaChecked = endpoint.checkSchemaIfReachable("pgq producer (" + config.getOperation() + ") on "
                                                        + endpoint.getQueueName());
-        if (OptionalLibraries.MICROMETER) {
-            metrics = PgqMetrics.forProducer(endpoint.getCamelContext(), endpoint.getQueueName());
-        }
+        metrics = Meters.producer(endpoint.getCamelContext(), endpoint.getQueueName());
         super.doStart();
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
-        PgqOperation op = in.getHeader(PgqConstants.OPERATION, endpoint.getOperation(), PgqOperation.class);
+        PgqOperation op = in.getHeader(PgqConstants.OPERATION, config.getOperation(), PgqOperation.class);
         String override = in.removeHeader(PgqConstants.OVERRIDE_QUEUE) instanceof String o ? o : null;
         String queue = override != null ? override : endpoint.getQueueName();
         if (!schemaChecked) {
@@ -54,10 +53,10 @@ public class PgqProducer extends DefaultProducer {
             switch (op) {
                 case insert -> insert(exchange, c, queue);
                 case createQueue -> in.setBody(PgqClient.createQueue(c, queue));
-                case dropQueue -> in.setBody(PgqClient.dropQueue(c, queue, endpoint.isForce()));
+                case dropQueue -> in.setBody(PgqClient.dropQueue(c, queue, config.isForce()));
                 case setQueueConfig -> setQueueConfig(exchange, c, queue);
                 case registerConsumer -> in.setBody(PgqClient.registerConsumer(c, queue, consumerName(in),
-                        endpoint.getStartTick()));
+                        config.getStartTick()));
                 case unregisterConsumer -> in.setBody(PgqClient.unregisterConsumer(c, queue, consumerName(in)));
                 case tick -> in.setBody(PgqClient.ticker(c));
                 case forceTick -> in.setBody(PgqClient.forceTick(c, queue));
@@ -65,7 +64,7 @@ public class PgqProducer extends DefaultProducer {
                 case maintenance -> in.setBody(PgqClient.maintenance(c));
                 case queueInfo -> in.setBody(PgqInfo.queueRows(c, "*".equals(queue) ? null : queue));
                 case consumerInfo -> in.setBody(PgqInfo.consumerRows(c, queue,
-                        in.getHeader(PgqConstants.CONSUMER_NAME, endpoint.getConsumerName(), String.class)));
+                        in.getHeader(PgqConstants.CONSUMER_NAME, config.getConsumerName(), String.class)));
                 default -> throw new IllegalArgumentException("pgq: unknown operation " + op);
             }
         }
@@ -82,15 +81,13 @@ public class PgqProducer extends DefaultProducer {
             c.setAutoCommit(false);
             boolean done = false;
             try {
-                List<Long> ids = endpoint.getCopyThreshold() > 0 && events.size() >= endpoint.getCopyThreshold()
+                List<Long> ids = config.getCopyThreshold() > 0 && events.size() >= config.getCopyThreshold()
                         ? PgqClient.copyEvents(c, queue, events)
                         : PgqClient.insertEvents(c, queue, events);
                 c.commit();
                 done = true;
                 in.setHeader(PgqConstants.EVENT_IDS, ids);
-                if (metrics != null) {
-                    ((PgqMetrics) metrics).produced(ids.size());
-                }
+                metrics.produced(ids.size());
             } finally {
                 if (!done) {
                     c.rollback();
@@ -99,9 +96,7 @@ public class PgqProducer extends DefaultProducer {
             }
         } else {
             in.setHeader(PgqConstants.EVENT_ID, PgqClient.insertEvent(c, queue, toEvent(exchange, body)));
-            if (metrics != null) {
-                ((PgqMetrics) metrics).produced(1);
-            }
+            metrics.produced(1);
         }
     }
 
@@ -113,7 +108,7 @@ public class PgqProducer extends DefaultProducer {
         String data = item == null ? null
                 : item instanceof String s ? s
                 : toText(exchange, item);
-        return new NewEvent(in.getHeader(PgqConstants.EVENT_TYPE, endpoint.getEventType(), String.class), data,
+        return new NewEvent(in.getHeader(PgqConstants.EVENT_TYPE, config.getEventType(), String.class), data,
                 in.getHeader(PgqConstants.EXTRA1, String.class), in.getHeader(PgqConstants.EXTRA2, String.class),
                 in.getHeader(PgqConstants.EXTRA3, String.class), in.getHeader(PgqConstants.EXTRA4, String.class));
     }
@@ -135,7 +130,7 @@ public class PgqProducer extends DefaultProducer {
     }
 
     private String consumerName(Message in) {
-        String name = in.getHeader(PgqConstants.CONSUMER_NAME, endpoint.getConsumerName(), String.class);
+        String name = in.getHeader(PgqConstants.CONSUMER_NAME, config.getConsumerName(), String.class);
         if (name == null) {
             throw new IllegalArgumentException("pgq:" + endpoint.getQueueName()
                                                + ": this operation needs consumerName (option or CamelPgqConsumerName header)");

@@ -39,12 +39,16 @@ public final class PgqTargetDataSource implements DataSource {
         return target;
     }
 
-    /** Binds the batch transaction's connection to this thread (the consumer does this). */
-    void bind(Connection tx) {
+    /**
+     * Binds a transaction's connection to this thread: the consumer core does this for a
+     * batch, {@link PgqTransactionPolicy} for a transacted route. Not for application code.
+     */
+    public void bind(Connection tx) {
         bound.set(tx);
     }
 
-    void unbind() {
+    /** Ends what {@link #bind} began on this thread. */
+    public void unbind() {
         bound.remove();
     }
 

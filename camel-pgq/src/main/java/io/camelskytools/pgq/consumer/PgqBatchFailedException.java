@@ -1,4 +1,4 @@
-package io.camelskytools.pgq;
+package io.camelskytools.pgq.consumer;
 
 /** A batch could not be completed; it stays open and is delivered again. */
 public class PgqBatchFailedException extends Exception {
