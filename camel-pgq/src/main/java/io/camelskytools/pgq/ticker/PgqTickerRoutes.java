@@ -3,8 +3,15 @@ package io.camelskytools.pgq.ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What pgqd does, as Camel routes: for every database (a DataSource bean name) tick all
@@ -17,6 +24,8 @@ import org.apache.camel.builder.RouteBuilder;
  * ticker serializes itself. Skytools' own PgQ wants one ticker per database.
  */
 public class PgqTickerRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgqTickerRoutes.class);
 
     private final List<String> databases = new ArrayList<>();
     private Duration tickerPeriod = Duration.ofSeconds(1);
@@ -56,46 +65,44 @@ public class PgqTickerRoutes extends RouteBuilder {
         OutageLog outage = new OutageLog();
         onException(Exception.class).handled(true).process(outage);
         for (String db : databases) {
-            // lazyStartProducer: a database that is down at start fails the first tick, not the start
-            String pgq = "pgq:*?dataSource=#" + db + "&lazyStartProducer=true&operation=";
             from(timer("pgq-ticker-" + db, tickerPeriod)).routeId("pgq-ticker-" + db)
-                    .to(pgq + "tick")
+                    .process(new TickerJob(db, TickerJob.TICK))
                     .process(outage::recovered)
                     .filter(simple("${body} > 0"))
-                    .log(org.apache.camel.LoggingLevel.DEBUG, "pgq ticker " + db + ": ${body} queue(s) ticked");
+                    .log(LoggingLevel.DEBUG, "pgq ticker " + db + ": ${body} queue(s) ticked");
             from(timer("pgq-retry-" + db, retryPeriod)).routeId("pgq-retry-" + db)
-                    .to(pgq + "retryEvents")
+                    .process(new TickerJob(db, TickerJob.RETRY))
                     .process(outage::recovered)
                     .filter(simple("${body} > 0"))
                     .log("pgq " + db + ": ${body} retry event(s) back in their queues");
             from(timer("pgq-maint-" + db, maintPeriod)).routeId("pgq-maint-" + db)
-                    .to(pgq + "maintenance")
+                    .process(new TickerJob(db, TickerJob.MAINTENANCE))
                     .process(outage::recovered)
-                    .log(org.apache.camel.LoggingLevel.DEBUG, "pgq maintenance " + db + ": ${body} step(s)");
+                    .log(LoggingLevel.DEBUG, "pgq maintenance " + db + ": ${body} step(s)");
         }
     }
 
     /** Logs a failing ticker route once, then at most once a minute, and when it recovers. */
-    static final class OutageLog implements org.apache.camel.Processor {
+    static final class OutageLog implements Processor {
 
-        private final java.util.Map<String, Long> lastLogged = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
         @Override
-        public void process(org.apache.camel.Exchange e) {
+        public void process(Exchange e) {
             String route = e.getFromRouteId();
-            Exception cause = e.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
+            Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             long now = System.currentTimeMillis();
             Long last = lastLogged.get(route);
             if (last == null || now - last >= 60_000) {
                 lastLogged.put(route, now);
-                org.slf4j.LoggerFactory.getLogger(PgqTickerRoutes.class).warn("{}: {}; retrying every period{}", route,
+                LOG.warn("{}: {}; retrying every period{}", route,
                         cause == null ? "failed" : cause.getMessage(), last == null ? "" : " (still failing)");
             }
         }
 
-        void recovered(org.apache.camel.Exchange e) {
+        void recovered(Exchange e) {
             if (lastLogged.remove(e.getFromRouteId()) != null) {
-                org.slf4j.LoggerFactory.getLogger(PgqTickerRoutes.class).info("{}: working again", e.getFromRouteId());
+                LOG.info("{}: working again", e.getFromRouteId());
             }
         }
     }
