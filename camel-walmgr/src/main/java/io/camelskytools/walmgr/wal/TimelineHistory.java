@@ -1,11 +1,9 @@
-package io.camelskytools.walmgr.stream;
+package io.camelskytools.walmgr.wal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.camelskytools.walmgr.wal.Lsn;
 
 /**
  * A timeline history file: one line per ancestor timeline, "parentTLI switchpoint reason",
