@@ -28,9 +28,6 @@ import io.camelskytools.walmgr.wal.WalSegment;
  */
 public final class ArchiveVerifier {
 
-    /** PostgreSQL's default: {@link WalSegment#DEFAULT_SIZE}. */
-    public static final long DEFAULT_SEGMENT_SIZE = WalSegment.DEFAULT_SIZE;
-
     private final WalArchive archive;
     // the header of the segment last checked (one verify at a time per instance)
     private WalPageHeader header;
