@@ -14,7 +14,7 @@ public record WalmgrConfig(SkytoolsConfig config) {
 
     public static final String PREFIX = "skytools.walmgr.";
 
-    public boolean configured() {
+    boolean configured() {
         return config.get(PREFIX + "archive") != null;
     }
 

@@ -1,20 +1,18 @@
 package io.camelskytools.runtime.bench;
 
+import static io.camelskytools.runtime.cli.InProcessCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.camelskytools.pgq.harness.PgTestConfig;
 import io.camelskytools.pgq.harness.SystemPgServer;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,22 +33,12 @@ class WalBenchCommandTest {
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result bench(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = SkytoolsCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     @Test
     void smallWalBenchComparesBothArchiversAndCleansUp() throws Exception {
         server = SystemPgServer.start(PgTestConfig.bin(), "wal_level=replica", "max_wal_senders=5",
                 "max_replication_slots=5");
         String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=postgres";
-        Result r = bench("bench", "walmgr", "--url", url, "--pg-bin", PgTestConfig.bin(), "--wal-mb", "16",
+        Result r = run("bench", "walmgr", "--url", url, "--pg-bin", PgTestConfig.bin(), "--wal-mb", "16",
                 "--seconds", "3", "--rounds", "2");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         String out = r.out();
@@ -75,7 +63,7 @@ class WalBenchCommandTest {
 
     @Test
     void anOddNumberOfRoundsIsRefused() {
-        Result r = bench("bench", "walmgr", "--url", "jdbc:postgresql://127.0.0.1:1/postgres", "--pg-bin",
+        Result r = run("bench", "walmgr", "--url", "jdbc:postgresql://127.0.0.1:1/postgres", "--pg-bin",
                 PgTestConfig.bin(), "--rounds", "3");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("--rounds must be an even number of at least 2, not 3");

@@ -1,19 +1,15 @@
 package io.camelskytools.runtime.run;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,16 +21,9 @@ class RunCommandTest {
 
     @Test
     void newcomerSeesEventsFlow() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--data-dir", dir.resolve("data").toString(), "--port", Integer.toString(port),
-                              "--duration", "25"},
-                new PrintWriter(out, true), new PrintWriter(err, true), Map.of()));
+        int port = freePort();
+        Background run = InProcessCli.start("run", "--data-dir", dir.resolve("data").toString(), "--port",
+                Integer.toString(port), "--duration", "25");
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
         // within a minute: ticks, events in the demo queue, and the demo consumer keeping up
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
@@ -44,8 +33,8 @@ class RunCommandTest {
                                       + " where last_tick >= 3") == 1;
             }
         });
-        assertThat(run.get(90, TimeUnit.SECONDS)).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("embedded PostgreSQL on 127.0.0.1:" + port)
+        assertThat(run.exit(90)).as(run.err()).isZero();
+        assertThat(run.out()).contains("embedded PostgreSQL on 127.0.0.1:" + port)
                 .contains("data in " + dir.resolve("data")).contains("demo queue 'demo'");
     }
 }

@@ -1,11 +1,9 @@
 package io.camelskytools.runtime.run;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +31,7 @@ class RunHealthTest {
 
     @Test
     void stalledTickerIsReported() throws Exception {
-        int mgmtPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            mgmtPort = s.getLocalPort();
-        }
+        int mgmtPort = freePort();
         try (Sql s = PG.db().open()) {
             s.exec("select pgq.create_queue('quiet')");
         }
@@ -50,9 +43,7 @@ class RunHealthTest {
                 "skytools.stats.period = 300ms",
                 "skytools.health.max-ticker-lag = 2s",
                 "skytools.management.port = " + mgmtPort, ""));
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "15"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "15");
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health")).build();
         // DOWN for the stall, not for the moment before the first read ("not read yet")
@@ -63,15 +54,12 @@ class RunHealthTest {
         HttpResponse<String> down = http.send(health, HttpResponse.BodyHandlers.ofString());
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).contains("DOWN");
-        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(run.exit(60)).isZero();
     }
 
     @Test
     void laggingConsumerIsReported() throws Exception {
-        int mgmtPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            mgmtPort = s.getLocalPort();
-        }
+        int mgmtPort = freePort();
         try (Sql s = PG.db().open()) {
             s.exec("select pgq.create_queue('busy')");
             s.exec("select pgq.register_consumer('busy', 'sleepy')");
@@ -83,9 +71,7 @@ class RunHealthTest {
                 "skytools.stats.period = 300ms",
                 "skytools.health.max-consumer-lag = 2s",
                 "skytools.management.port = " + mgmtPort, ""));
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "15"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "15");
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health")).build();
         // first UP (the consumer's position is fresh), then DOWN once it is older than 2 s
@@ -97,6 +83,6 @@ class RunHealthTest {
                 URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health?exposureLevel=full")).build();
         assertThat(http.send(detail, HttpResponse.BodyHandlers.ofString()).body())
                 .contains("pgq-consumers-main").contains("consumer sleepy of queue busy lags");
-        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(run.exit(60)).isZero();
     }
 }

@@ -1,11 +1,9 @@
 package io.camelskytools.runtime.run;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,11 +47,7 @@ class RunHttpBridgeTest {
                 "skytools.http.enabled = true",
                 "skytools.http.port = " + httpPort,
                 "skytools.management.port = " + mgmtPort, ""));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "20"},
-                new PrintWriter(out, true), new PrintWriter(err, true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "20");
         String base = "http://127.0.0.1:" + httpPort;
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get("http://127.0.0.1:" + mgmtPort + "/observe/health").statusCode() == 200);
@@ -95,8 +87,8 @@ class RunHttpBridgeTest {
                 .containsPattern("pgq_consumer_pending_events\\{consumer=\"billing\",db=\"main\",queue=\"orders\"}");
         HttpResponse<String> health = get("http://127.0.0.1:" + mgmtPort + "/observe/health");
         assertThat(health.body()).contains("UP");
-        assertThat(run.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("HTTP bridge on http://127.0.0.1:" + httpPort).contains("/observe/health");
+        assertThat(run.exit(60)).as(run.err()).isZero();
+        assertThat(run.out()).contains("HTTP bridge on http://127.0.0.1:" + httpPort).contains("/observe/health");
     }
 
     private HttpResponse<String> post(String url, String body) throws Exception {
@@ -106,11 +98,5 @@ class RunHttpBridgeTest {
 
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

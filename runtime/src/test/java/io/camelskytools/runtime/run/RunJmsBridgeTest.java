@@ -3,18 +3,14 @@ package io.camelskytools.runtime.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,11 +43,7 @@ class RunJmsBridgeTest {
                 "skytools.bridge.in.type = jms-to-queue",
                 "skytools.bridge.in.queue = b",
                 "skytools.bridge.in.destination = x", ""));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "25"},
-                new PrintWriter(out, true), new PrintWriter(err, true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "25");
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
             try (Sql s = PG.db().open()) {
                 return s.rows("select 1 from pgq.get_consumer_info('a', 'jms-out')").size() == 1;
@@ -68,8 +60,8 @@ class RunJmsBridgeTest {
         try (Sql s = PG.db().open()) {
             assertThat(s.longValue("select count(distinct ev_data) from pgq.event_2 where ev_type = 'ping'")).isEqualTo(50);
         }
-        assertThat(run.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("bridge out: queue a").contains("bridge in: JMS x -> queue b")
+        assertThat(run.exit(60)).as(run.err()).isZero();
+        assertThat(run.out()).contains("bridge out: queue a").contains("bridge in: JMS x -> queue b")
                 .contains("in-process ActiveMQ Artemis broker");
     }
 }

@@ -1,11 +1,9 @@
 package io.camelskytools.runtime.run;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
+import io.camelskytools.runtime.cli.InProcessCli.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +37,7 @@ class RunManagementAuthTest {
 
     @Test
     void managementNeedsTheConfiguredUser() throws Exception {
-        int mgmtPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            mgmtPort = s.getLocalPort();
-        }
+        int mgmtPort = freePort();
         try (Sql s = PG.db().open()) {
             s.exec("select pgq.create_queue('audit')");
         }
@@ -53,11 +48,8 @@ class RunManagementAuthTest {
                 "skytools.stats.period = 300ms",
                 "skytools.management.user = ops",
                 "skytools.management.port = " + mgmtPort, ""));
-        StringWriter out = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "15"},
-                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                Map.of("SKYTOOLS_MANAGEMENT_PASSWORD", "s3cret=ok")));
+        Background run = InProcessCli.start(Map.of("SKYTOOLS_MANAGEMENT_PASSWORD", "s3cret=ok"),
+                "run", "--config", cfg.toString(), "--duration", "15");
         String base = "http://127.0.0.1:" + mgmtPort;
         String good = "Basic " + Base64.getEncoder().encodeToString("ops:s3cret=ok".getBytes(StandardCharsets.UTF_8));
         String bad = "Basic " + Base64.getEncoder().encodeToString("ops:guess".getBytes(StandardCharsets.UTF_8));
@@ -71,8 +63,8 @@ class RunManagementAuthTest {
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> get(base + "/status/data.json", good).body().contains("\"queue\":\"audit\""));
-        assertThat(out.toString()).contains("basic authentication as ops").doesNotContain("s3cret");
-        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(run.out()).contains("basic authentication as ops").doesNotContain("s3cret");
+        assertThat(run.exit(60)).isZero();
     }
 
     @Test
@@ -82,20 +74,16 @@ class RunManagementAuthTest {
                 "skytools.db.main.url = " + PG.db().jdbcUrl(),
                 "skytools.management.user = ops",
                 "skytools.management.password = a,b", ""));
-        StringWriter err = new StringWriter();
-        int code = SkytoolsCli.execute(new String[] {"run", "--config", cfg.toString(), "--duration", "5"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), Map.of());
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("skytools.management.password may not contain ','");
+        Result badPassword = InProcessCli.run("run", "--config", cfg.toString(), "--duration", "5");
+        assertThat(badPassword.exit()).isEqualTo(1);
+        assertThat(badPassword.err()).contains("skytools.management.password may not contain ','");
 
         Files.writeString(cfg, String.join("\n",
                 "skytools.db.main.url = " + PG.db().jdbcUrl(),
                 "skytools.management.user = ops", ""));
-        err.getBuffer().setLength(0);
-        code = SkytoolsCli.execute(new String[] {"run", "--config", cfg.toString(), "--duration", "5"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), Map.of());
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("skytools.management.password is not set");
+        Result noPassword = InProcessCli.run("run", "--config", cfg.toString(), "--duration", "5");
+        assertThat(noPassword.exit()).isEqualTo(1);
+        assertThat(noPassword.err()).contains("skytools.management.password is not set");
     }
 
     private HttpResponse<String> get(String url, String authorization) throws Exception {

@@ -1,11 +1,11 @@
 package io.camelskytools.runtime.run;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,10 +99,7 @@ class RunProcessIT {
 
     @Test
     void databaseDownAtStartIsWaitedFor() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         Path cfg = dir.resolve("skytools.properties");
         Files.writeString(cfg, String.join("\n",
                 "skytools.db.main.url = jdbc:postgresql://127.0.0.1:" + port + "/postgres",

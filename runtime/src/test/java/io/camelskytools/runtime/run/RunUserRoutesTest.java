@@ -3,18 +3,14 @@ package io.camelskytools.runtime.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,10 +45,8 @@ class RunUserRoutesTest {
                 "skytools.management.enabled = false",
                 "greeting = hello from the config file",
                 "camel.main.name = greeter-app", ""));
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--routes", "file:" + routes, "--duration", "8"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--routes", "file:" + routes,
+                "--duration", "8");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             try (Sql s = PG.db().open()) {
                 return s.longValue("select count(*) from pgq.event_template") > 0;
@@ -61,6 +55,6 @@ class RunUserRoutesTest {
         try (Sql s = PG.db().open()) {
             assertThat(s.value("select ev_data from pgq.event_template")).isEqualTo("hello from the config file greeter-app");
         }
-        assertThat(run.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(run.exit(60)).as(run.err()).isZero();
     }
 }

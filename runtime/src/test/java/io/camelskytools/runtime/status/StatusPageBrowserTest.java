@@ -1,22 +1,18 @@
 package io.camelskytools.runtime.status;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,10 +54,7 @@ class StatusPageBrowserTest {
 
     @Test
     void showsQueuesConsumersAndLagChart() throws Exception {
-        int mgmtPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            mgmtPort = s.getLocalPort();
-        }
+        int mgmtPort = freePort();
         try (Sql s = PG.db().open()) {
             s.exec("select pgq.create_queue('orders')");
             // a consumer that never reads: its lag grows while we watch
@@ -76,9 +69,7 @@ class StatusPageBrowserTest {
                 "skytools.ticker.period = 200ms",
                 "skytools.stats.period = 300ms",
                 "skytools.management.port = " + mgmtPort, ""));
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "20"},
-                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "20");
 
         browser = chromium();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(40), Duration.ofMillis(200));
@@ -102,7 +93,7 @@ class StatusPageBrowserTest {
         assertThat(consumers.isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("legend")).getText()).contains("main/orders/reporting");
 
-        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(run.exit(60)).isZero();
     }
 
     private static List<List<String>> consumers(WebDriver b) {

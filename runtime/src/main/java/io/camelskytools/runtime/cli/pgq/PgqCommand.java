@@ -138,14 +138,17 @@ public final class PgqCommand {
         }
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a consumer on a queue.")
-    static final class Register extends Sub {
+    /** Base of the subcommands about one consumer of one queue: QUEUE CONSUMER. */
+    abstract static class ConsumerSub extends Sub {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
 
         @Parameters(index = "1", paramLabel = "CONSUMER")
         String consumer;
+    }
 
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a consumer on a queue.")
+    static final class Register extends ConsumerSub {
         @Option(names = "--tick", description = "Start at (or move an existing consumer to) this tick.")
         Long tick;
 
@@ -159,13 +162,7 @@ public final class PgqCommand {
     }
 
     @Command(name = "unregister", mixinStandardHelpOptions = true, description = "Unregister a consumer.")
-    static final class Unregister extends Sub {
-        @Parameters(index = "0", paramLabel = "QUEUE")
-        String queue;
-
-        @Parameters(index = "1", paramLabel = "CONSUMER")
-        String consumer;
-
+    static final class Unregister extends ConsumerSub {
         @Override
         void run(Connection c) throws Exception {
             if (PgqClient.unregisterConsumer(c, queue, consumer) == 0) {
@@ -193,15 +190,18 @@ public final class PgqCommand {
         }
     }
 
-    @Command(name = "consumers", mixinStandardHelpOptions = true,
-             description = "Show consumers: lag, last seen, pending events, open batch.")
-    static final class Consumers extends Sub {
+    /** Base of the listings of one queue or all: [QUEUE] [--json]. */
+    abstract static class ListingSub extends Sub {
         @Parameters(arity = "0..1", paramLabel = "QUEUE")
         String queue;
 
         @Option(names = "--json", description = "JSON instead of a table.")
         boolean json;
+    }
 
+    @Command(name = "consumers", mixinStandardHelpOptions = true,
+             description = "Show consumers: lag, last seen, pending events, open batch.")
+    static final class Consumers extends ListingSub {
         @Override
         void run(Connection c) throws Exception {
             Output.print(out(), Output.columns(PgqInfo.consumerRows(c, queue, null), CONSUMER_COLUMNS), json);
@@ -210,13 +210,7 @@ public final class PgqCommand {
 
     @Command(name = "batches", mixinStandardHelpOptions = true,
              description = "Show open batches (taken by a consumer, not finished yet): ticks, age, event id range.")
-    static final class Batches extends Sub {
-        @Parameters(arity = "0..1", paramLabel = "QUEUE")
-        String queue;
-
-        @Option(names = "--json", description = "JSON instead of a table.")
-        boolean json;
-
+    static final class Batches extends ListingSub {
         @Override
         void run(Connection c) throws Exception {
             // seq_end - seq_start counts event ids: rolled-back inserts make it an upper bound

@@ -1,16 +1,15 @@
 package io.camelskytools.runtime.cli.pgq;
 
+import static io.camelskytools.runtime.cli.InProcessCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,16 +22,6 @@ class PgqCommandTest {
 
     @TempDir
     Path dir;
-
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = SkytoolsCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     private Result pgq(String... args) {
         String[] full = new String[args.length + 3];

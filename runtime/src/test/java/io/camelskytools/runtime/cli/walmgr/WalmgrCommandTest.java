@@ -1,10 +1,10 @@
 package io.camelskytools.runtime.cli.walmgr;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
+import static io.camelskytools.runtime.cli.InProcessCli.walmgr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,18 +13,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import io.camelskytools.pgq.harness.PgTestConfig;
 import io.camelskytools.pgq.harness.SystemPgServer;
-import io.camelskytools.runtime.cli.SkytoolsCli;
-import org.junit.jupiter.api.AfterEach;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Background;
+import io.camelskytools.runtime.cli.InProcessCli.Result;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * `skytools walmgr` end to end on real Debian PostgreSQL 15 servers: setup, a backup,
@@ -34,48 +30,14 @@ import org.junit.jupiter.api.Test;
 @Tag("needs-debian")
 class WalmgrCommandTest {
 
-    private final List<Path> restored = new ArrayList<>();
-    private SystemPgServer primary;
-    private Path dir;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (Path data : restored) {
-            if (Files.exists(data.resolve("postmaster.pid"))) {
-                SystemPgServer.asPostgres(PgTestConfig.bin() + "/pg_ctl", "-D", data.toString(), "-m", "immediate",
-                        "-w", "stop");
-            }
-        }
-        if (primary != null) {
-            primary.close();
-        }
-        if (dir != null) {
-            sh("rm", "-rf", dir.toString());
-        }
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result walmgr(Path cfg, String... args) {
-        String[] full = new String[args.length + 3];
-        full[0] = "walmgr";
-        full[1] = "--config";
-        full[2] = cfg.toString();
-        System.arraycopy(args, 0, full, 3, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = SkytoolsCli.execute(full, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-        return new Result(exit, out.toString(), err.toString());
-    }
+    @RegisterExtension
+    final WalmgrScratch scratch = new WalmgrScratch("walmgr-cli-");
 
     @Test
     void fromSetupToABootedStandby() throws Exception {
-        primary = SystemPgServer.start(PgTestConfig.bin(), "wal_level=replica", "max_wal_senders=5",
+        SystemPgServer primary = scratch.startPrimary("wal_level=replica", "max_wal_senders=5",
                 "max_replication_slots=5", "fsync=on", "synchronous_commit=on", "full_page_writes=on");
-        dir = Files.createTempDirectory(Path.of("/tmp"), "walmgr-cli-");
-        // the restored servers run as postgres and keep their sockets and logs here
-        sh("chown", "postgres:postgres", dir.toString());
+        Path dir = scratch.dir();
         Path archive = dir.resolve("archive");
         Path cfg = dir.resolve("skytools.properties");
         String primaryUrl = "jdbc:postgresql://127.0.0.1:" + primary.port() + "/postgres?user=postgres";
@@ -95,10 +57,7 @@ class WalmgrCommandTest {
         assertThat(walmgr(cfg, "listbackups", "--json").out()).contains("\"name\":\"b1\"");
 
         // skytools run with only skytools.walmgr.* configured: it streams, and starts no database of its own
-        StringWriter runOut = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> SkytoolsCli.execute(
-                new String[] {"run", "--config", cfg.toString(), "--duration", "40"},
-                new PrintWriter(runOut, true), new PrintWriter(new StringWriter(), true), Map.of()));
+        Background run = InProcessCli.start("run", "--config", cfg.toString(), "--duration", "40");
         exec(primaryUrl, "create table t(id int primary key, note text)");
         exec(primaryUrl, "insert into t select i, 'before switch' from generate_series(1, 1000) i");
         exec(primaryUrl, "select pg_switch_wal()");
@@ -108,7 +67,7 @@ class WalmgrCommandTest {
             Result status = walmgr(cfg, "status", "--json");
             return status.exit() == 0 && status.out().contains("\"lag_bytes\":0");
         });
-        assertThat(runOut.toString()).contains("streaming WAL from").doesNotContain("embedded PostgreSQL");
+        assertThat(run.out()).contains("streaming WAL from").doesNotContain("embedded PostgreSQL");
         Result status = walmgr(cfg, "status");
         assertThat(status.out()).contains("slot_active: true").contains("partial_segment: ").contains("backups: 1");
 
@@ -122,7 +81,7 @@ class WalmgrCommandTest {
         Result restore = walmgr(cfg, "restore", "b1", data1.toString(), "--set", "port=" + port1);
         assertThat(restore.exit()).as(restore.err()).isZero();
         assertThat(restore.out()).contains("restored backup b1 into " + data1);
-        start(data1, port1);
+        scratch.startRestored(data1, port1);
         String url1 = "jdbc:postgresql://127.0.0.1:" + port1 + "/postgres?user=postgres";
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "f".equals(query(url1, "select pg_is_in_recovery()")));
@@ -145,7 +104,7 @@ class WalmgrCommandTest {
         Result down = walmgr(standbyCfg, "status");
         assertThat(down.exit()).as(down.err()).isZero();
         assertThat(down.out()).contains("archived_lsn: ").contains("standby: unreachable: ").contains(":" + port2);
-        start(data2, port2);
+        scratch.startRestored(data2, port2);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "1010".equals(query(url2, "select count(*) from t")));
         await().atMost(Duration.ofSeconds(30)).until(() -> walmgr(standbyCfg, "status").out()
@@ -180,7 +139,7 @@ class WalmgrCommandTest {
         assertThat(walmgr(cfg, "xrestore", "0000000100000099000000FF", dir.resolve("none").toString()).exit())
                 .isEqualTo(1);
 
-        assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(run.exit(60)).isZero();
         Result stop = walmgr(cfg, "stop");
         assertThat(stop.exit()).as(stop.err()).isZero();
         assertThat(stop.out()).contains("replication slot cli_test dropped");
@@ -189,7 +148,7 @@ class WalmgrCommandTest {
 
     @Test
     void configurationErrorsNameTheKey() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "walmgr-cli-");
+        Path dir = scratch.dir();
         Path cfg = dir.resolve("skytools.properties");
         Files.writeString(cfg, "skytools.walmgr.primary.url = jdbc:postgresql://127.0.0.1:1/postgres\n");
         Result noArchive = walmgr(cfg, "listbackups");
@@ -205,24 +164,6 @@ class WalmgrCommandTest {
         Files.writeString(cfg, "skytools.walmgr.archive = " + dir + "\nskytools.walmgr.slot = Bad-Slot\n"
                                + "skytools.walmgr.primary.url = jdbc:postgresql://127.0.0.1:1/postgres\n");
         assertThat(walmgr(cfg, "setup").err()).contains("skytools.walmgr.slot must be");
-    }
-
-    private void start(Path data, int port) throws Exception {
-        restored.add(data);
-        SystemPgServer.asPostgres(PgTestConfig.bin() + "/pg_ctl", "-D", data.toString(), "-l",
-                data.resolveSibling(data.getFileName() + ".log").toString(), "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
     }
 
     private static void exec(String url, String sql) throws SQLException {

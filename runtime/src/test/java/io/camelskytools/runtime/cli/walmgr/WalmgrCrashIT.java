@@ -1,11 +1,9 @@
 package io.camelskytools.runtime.cli.walmgr;
 
+import static io.camelskytools.runtime.cli.InProcessCli.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,26 +12,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.camelskytools.pgq.harness.PgTestConfig;
 import io.camelskytools.pgq.harness.SystemPgServer;
-import io.camelskytools.runtime.cli.SkytoolsCli;
+import io.camelskytools.runtime.cli.InProcessCli;
+import io.camelskytools.runtime.cli.InProcessCli.Result;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.stream.ArchiverSettings;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
 import io.camelskytools.walmgr.stream.WalSource;
 import io.camelskytools.walmgr.wal.Lsn;
 import io.camelskytools.walmgr.wal.WalSegment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The promise walmgr is for: the primary is killed with kill -9 in the middle of a write
@@ -47,39 +43,23 @@ class WalmgrCrashIT {
     private record Commit(long id, long lsn, long atMillis) {
     }
 
-    private final List<Path> started = new ArrayList<>();
-    private SystemPgServer primary;
+    @RegisterExtension
+    final WalmgrScratch scratch = new WalmgrScratch("walmgr-crash-");
     private Path dir;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (Path data : started) {
-            if (Files.exists(data.resolve("postmaster.pid"))) {
-                SystemPgServer.asPostgres(PgTestConfig.bin() + "/pg_ctl", "-D", data.toString(), "-m", "immediate",
-                        "-w", "stop");
-            }
-        }
-        if (primary != null) {
-            primary.close();
-        }
-        if (dir != null) {
-            sh("rm", "-rf", dir.toString());
-        }
-    }
 
     @Test
     void killMinusNineLosesNothingOlderThanASecond() throws Exception {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "walmgr-crash-");
+        dir = scratch.dir();
         // archive_command runs as postgres: the jar, its config and archive B must be theirs to read and write
         Path jar = Files.copy(Path.of(System.getProperty("skytools.jar", "target/skytools.jar")), dir.resolve("skytools.jar"));
         Path archiveA = Files.createDirectories(dir.resolve("archive-streaming"));
         Path archiveB = Files.createDirectories(dir.resolve("archive-command"));
-        primary = SystemPgServer.start(PgTestConfig.bin(), "wal_level=replica", "max_wal_senders=5",
+        SystemPgServer primary = scratch.startPrimary("wal_level=replica", "max_wal_senders=5",
                 "max_replication_slots=5", "fsync=on", "synchronous_commit=on", "full_page_writes=on", "archive_mode=on");
         String url = "jdbc:postgresql://127.0.0.1:" + primary.port() + "/postgres?user=postgres";
         Path cfgA = config("a.properties", url, archiveA);
         Path cfgB = config("b.properties", url, archiveB);
-        sh("chown", "-R", "postgres:postgres", dir.toString());
+        WalmgrScratch.sh("chown", "-R", "postgres:postgres", dir.toString());
 
         String xarchive = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" + jar
                           + "' walmgr --config '" + cfgB + "' xarchive %p %f";
@@ -101,7 +81,7 @@ class WalmgrCrashIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> commits.size() >= 3000);
             killedAt = System.currentTimeMillis();
             String pid = Files.readAllLines(primary.dataDir().resolve("postmaster.pid")).get(0).strip();
-            sh("kill", "-9", pid);
+            WalmgrScratch.sh("kill", "-9", pid);
             writing.set(false);
             writer.join(30_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> !streaming.status().streaming());
@@ -154,10 +134,7 @@ class WalmgrCrashIT {
         int port = freePort();
         Path data = dir.resolve(target);
         assertThat(walmgr(cfg, "restore", backup, data.toString(), "--set", "port=" + port)).contains("restored backup");
-        started.add(data);
-        SystemPgServer.asPostgres(PgTestConfig.bin() + "/pg_ctl", "-D", data.toString(), "-l",
-                dir.resolve(target + ".log").toString(), "-o", "-p " + port + " -k " + dir
-                                                                + " -c listen_addresses=127.0.0.1", "start");
+        scratch.startRestored(data, port);
         String restoredUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
             try (Connection c = DriverManager.getConnection(restoredUrl); Statement st = c.createStatement();
@@ -190,27 +167,10 @@ class WalmgrCrashIT {
         return cfg;
     }
 
+    /** A walmgr command that must succeed; its output. */
     private static String walmgr(Path cfg, String... args) {
-        String[] full = new String[args.length + 3];
-        full[0] = "walmgr";
-        full[1] = "--config";
-        full[2] = cfg.toString();
-        System.arraycopy(args, 0, full, 3, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = SkytoolsCli.execute(full, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-        assertThat(exit).as("walmgr %s: %s", String.join(" ", args), err).isZero();
-        return out.toString();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
+        Result r = InProcessCli.walmgr(cfg, args);
+        assertThat(r.exit()).as("walmgr %s: %s", String.join(" ", args), r.err()).isZero();
+        return r.out();
     }
 }
