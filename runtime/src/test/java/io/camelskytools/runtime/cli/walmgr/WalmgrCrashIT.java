@@ -77,8 +77,10 @@ class WalmgrCrashIT {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> streaming.status().streaming());
             writer.start();
-            // a few completed segments for archive_command, and seconds of commits after them
-            await().atMost(Duration.ofSeconds(60)).until(() -> commits.size() >= 3000);
+            // a few completed segments for archive_command, and over 1000 commits more than a second old
+            // (on a fast disk 3000 commits take less than two seconds)
+            await().atMost(Duration.ofSeconds(60)).until(() -> commits.size() >= 3000
+                    && olderThan(commits, System.currentTimeMillis() - 1000) > 1000);
             killedAt = System.currentTimeMillis();
             String pid = Files.readAllLines(primary.dataDir().resolve("postmaster.pid")).get(0).strip();
             WalmgrScratch.sh("kill", "-9", pid);
@@ -108,6 +110,10 @@ class WalmgrCrashIT {
         Set<Long> committed = new HashSet<>(commits.stream().map(Commit::id).toList());
         assertThat(fromA.stream().filter(id -> !committed.contains(id)).toList())
                 .as("rows in the restore the writer never saw committed (its last commit may be cut off)").hasSizeLessThan(2);
+    }
+
+    private static long olderThan(List<Commit> commits, long millis) {
+        return commits.stream().filter(c -> c.atMillis() < millis).count();
     }
 
     /** One row per transaction, with its commit position and time, until the server dies. */
