@@ -7,6 +7,7 @@ import io.camelskytools.walmgr.archive.ArchivedFile;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
 import io.camelskytools.walmgr.wal.Lsn;
+import io.camelskytools.walmgr.wal.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -82,8 +83,7 @@ public class WalmgrConsumer extends DefaultConsumer {
             exchange.getIn().setHeader(WalmgrConstants.SEGMENT, file.name());
             exchange.getIn().setHeader(WalmgrConstants.CHECKSUM, file.sha256());
             exchange.getIn().setHeader(WalmgrConstants.LSN, Lsn.format(endLsn));
-            exchange.getIn().setHeader(WalmgrConstants.TIMELINE,
-                    (int) Long.parseLong(file.name().substring(0, 8), 16));
+            exchange.getIn().setHeader(WalmgrConstants.TIMELINE, Timeline.ofFileName(file.name()));
             exchange.getIn().setHeader(Exchange.FILE_NAME, file.path().getFileName().toString());
             getProcessor().process(exchange);
         } catch (Exception e) {

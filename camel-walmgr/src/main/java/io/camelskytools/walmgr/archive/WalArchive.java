@@ -308,7 +308,7 @@ public final class WalArchive {
         if (recorded.isEmpty()) {
             writeChecksum(name, sha);
         }
-        LOG.info("WAL file {} already archived with the same content; accepted", name);
+        LOG.info("the WAL file {} was already archived with the same content; accepted", name);
         return Optional.of(new ArchivedFile(name, existing.get(), sha, size, true));
     }
 
@@ -338,11 +338,11 @@ public final class WalArchive {
                 FileTime t = Files.getLastModifiedTime(p);
                 if (t.toInstant().isBefore(cutoff)) {
                     Files.deleteIfExists(p);
-                    LOG.info("Removed {}, left over by an interrupted write", p);
+                    LOG.info("removed {}, left over by an interrupted write", p);
                 }
             }
         } catch (IOException e) {
-            LOG.warn("Could not clean temporary files in {}: {}", wal, describe(e));
+            LOG.warn("could not clean temporary files in {}: {}", wal, describe(e));
         }
     }
 

@@ -30,7 +30,7 @@ public final class XArchive {
     public ArchivedFile archive(Path path, String name) throws IOException {
         ArchivedFile f = archive.store(path, name, compress);
         if (!f.existed()) {
-            LOG.info("Archived {} ({} bytes, sha256 {}) to {}", name, f.size(), f.sha256(), f.path());
+            LOG.info("archived {} ({} bytes, sha256 {}) to {}", name, f.size(), f.sha256(), f.path());
         }
         return f;
     }

@@ -3,6 +3,8 @@ package io.camelskytools.walmgr.backup;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.camelskytools.walmgr.wal.Timeline;
+
 /** The few facts walmgr reads from the backup_label text pg_backup_stop returns. */
 final class BackupLabel {
 
@@ -20,7 +22,7 @@ final class BackupLabel {
         }
         Matcher s = START.matcher(labelFile);
         if (s.find()) {
-            return (int) Long.parseLong(s.group(2).substring(0, 8), 16);
+            return Timeline.ofFileName(s.group(2));
         }
         throw new BackupException("backup_label from the server has no START TIMELINE nor START WAL LOCATION line:\n"
                                   + labelFile);

@@ -147,7 +147,7 @@ public final class BackupStore {
         } catch (IOException e) {
             throw new BackupException("Cannot delete backup " + b.name() + " at " + b.dir() + ": " + e.getMessage(), e);
         }
-        LOG.info("Deleted backup {} (started {}, first WAL {})", b.name(), b.startTime(), b.startSegment());
+        LOG.info("deleted backup {} (started {}, first WAL {})", b.name(), b.startTime(), b.startSegment());
     }
 
     /** A fresh name from the clock: base_20261125T013000Z (with -2, -3... when taken). */

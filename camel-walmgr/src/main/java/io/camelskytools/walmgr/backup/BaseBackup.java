@@ -47,7 +47,7 @@ public final class BaseBackup {
     private boolean fast = true;
     private Path dataDirectory;
     private BackupProgress progress = (name, copied, total) ->
-            LOG.info("Backup {}: {} of {} MB copied", name, copied >> 20, total >> 20);
+            LOG.info("backup {}: {} of {} MB copied", name, copied >> 20, total >> 20);
 
     public BaseBackup(ServerConnector server, BackupStore store) {
         this.server = server;
@@ -91,7 +91,7 @@ public final class BaseBackup {
         Path dir = store.create(n);
         try {
             BackupInfo info = run(n, dir);
-            LOG.info("Backup {} of {} complete: {} files, {} MB, WAL {} to {}", n, server.describe(),
+            LOG.info("backup {} of {} complete: {} files, {} MB, WAL {} to {}", n, server.describe(),
                     info.manifest().fileCount(), info.sizeBytes() >> 20, info.startSegment(),
                     info.manifest().stopSegment().fileName(info.manifest().walSegmentSize()));
             return info;
@@ -131,7 +131,7 @@ public final class BaseBackup {
                     startTime = rs.getTimestamp(2).toInstant();
                 }
             }
-            LOG.info("Backup {} started on {} at {} (label '{}'); copying {} into {}", name, server.describe(),
+            LOG.info("backup {} started on {} at {} (label '{}'); copying {} into {}", name, server.describe(),
                     Lsn.format(startLsn), label, pgdata, dir);
 
             DataDirectoryScan scan = DataDirectoryScan.of(pgdata);
@@ -211,7 +211,7 @@ public final class BaseBackup {
             } catch (AccessDeniedException e) {
                 // falls through to the warning: the backup is still good, a restore needs the file by hand
             }
-            LOG.warn("Backup {}: cannot read {} (the server's {}, outside its data directory): a restore of it needs"
+            LOG.warn("backup {}: cannot read {} (the server's {}, outside its data directory): a restore of it needs"
                      + " one copied by hand", name, f.getValue(), f.getKey());
         }
         return entries;
@@ -239,7 +239,7 @@ public final class BaseBackup {
         try {
             BackupStore.deleteTree(dir);
         } catch (IOException e) {
-            LOG.warn("Could not remove the unfinished backup directory {}: {}", dir, e.getMessage());
+            LOG.warn("could not remove the unfinished backup directory {}: {}", dir, e.getMessage());
         }
     }
 }

@@ -72,7 +72,7 @@ final class DataDirectoryScan {
         try {
             dir = Files.isSymbolicLink(link) ? link.toRealPath() : link; // PG 15 allows in-place (plain directory)
         } catch (NoSuchFileException e) {
-            LOG.warn("Tablespace link {} points nowhere; tablespace {} left out of the backup", link, oid);
+            LOG.warn("tablespace link {} points nowhere; tablespace {} left out of the backup", link, oid);
             return;
         }
         tablespaces.put(oid, dir);
@@ -115,11 +115,11 @@ final class DataDirectoryScan {
                     try {
                         t = Files.readAttributes(f, BasicFileAttributes.class);
                     } catch (NoSuchFileException e) {
-                        LOG.warn("Link {} in the data directory points nowhere; left out of the backup", f);
+                        LOG.warn("link {} in the data directory points nowhere; left out of the backup", f);
                         return FileVisitResult.CONTINUE;
                     }
                     if (!t.isRegularFile()) {
-                        LOG.warn("Link {} in the data directory is not to a file; left out of the backup", f);
+                        LOG.warn("link {} in the data directory is not to a file; left out of the backup", f);
                         return FileVisitResult.CONTINUE;
                     }
                     a = t; // a configuration file kept elsewhere: its content goes in

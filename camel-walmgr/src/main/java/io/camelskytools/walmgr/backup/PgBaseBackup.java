@@ -79,14 +79,14 @@ public final class PgBaseBackup {
         Path dir = store.create(n);
         try {
             BackupInfo info = run(n, dir);
-            LOG.info("Backup {} of {} by pg_basebackup complete: {} files, {} MB, first WAL {}", n, sql.describe(),
+            LOG.info("backup {} of {} by pg_basebackup complete: {} files, {} MB, first WAL {}", n, sql.describe(),
                     info.manifest().fileCount(), info.sizeBytes() >> 20, info.startSegment());
             return info;
         } catch (IOException | SQLException | RuntimeException e) {
             try {
                 BackupStore.deleteTree(dir);
             } catch (IOException ignored) {
-                LOG.warn("Could not remove the unfinished backup directory {}", dir);
+                LOG.warn("could not remove the unfinished backup directory {}", dir);
             }
             if (e instanceof BackupException be) {
                 throw be;
@@ -115,7 +115,7 @@ public final class PgBaseBackup {
             Path to = dir.resolve(DataDirectoryScan.TABLESPACES).resolve(Integer.toString(s.getKey()));
             cmd.add("--tablespace-mapping=" + s.getValue().replace("=", "\\=") + "=" + to.toString().replace("=", "\\="));
         }
-        LOG.info("Backup {} of {} by pg_basebackup into {}", name, sql.describe(), dir);
+        LOG.info("backup {} of {} by pg_basebackup into {}", name, sql.describe(), dir);
         Instant startTime = serverNow(); // a lower bound: the label's START TIME is in the server's log_timezone
         exec(cmd);
 

@@ -38,7 +38,7 @@ public final class WalPurge {
     public List<String> purge() {
         Optional<BackupInfo> oldest = store.list().stream().findFirst();
         if (oldest.isEmpty()) {
-            LOG.info("No complete backup in {}: no WAL purged from {}", store.dir(), archive.walDir());
+            LOG.info("no complete backup in {}: no WAL purged from {}", store.dir(), archive.walDir());
             return List.of();
         }
         BackupManifest m = oldest.get().manifest();
@@ -57,7 +57,7 @@ public final class WalPurge {
         } catch (IOException e) {
             throw new BackupException("Cannot purge old WAL from " + archive.walDir() + ": " + e.getMessage(), e);
         }
-        LOG.info("Purged {} WAL files older than {} (first WAL of the oldest backup, {}) from {}", gone.size(),
+        LOG.info("purged {} WAL files older than {} (first WAL of the oldest backup, {}) from {}", gone.size(),
                 oldest.get().startSegment(), oldest.get().name(), archive.walDir());
         return gone;
     }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -190,7 +189,7 @@ public final class Restore {
             }
             throw new RestoreException("Restoring backup " + backup.name() + " into " + dataDir + " failed: " + e, e);
         }
-        LOG.info("Restored backup {} into {} as a {} ({}{}{})", backup.name(), dataDir,
+        LOG.info("restored backup {} into {} as a {} ({}{}{})", backup.name(), dataDir,
                 standby ? "standby" : "recovering server", describeTarget(),
                 archive != null ? ", WAL from " + archive.walDir() : "",
                 primaryConninfo != null ? ", streaming from " + maskConninfo(primaryConninfo) : "");
@@ -231,7 +230,7 @@ public final class Restore {
     private BackupInfo backupBefore(String restorePoint, List<BackupInfo> all) {
         List<BackupInfo> newestFirst = all.stream().sorted(Comparator.comparingLong(BackupInfo::stopLsn).reversed())
                 .toList();
-        LOG.info("Looking for restore point {} in {} after the end of each backup, newest first", restorePoint,
+        LOG.info("looking for restore point {} in {} after the end of each backup, newest first", restorePoint,
                 archive.walDir());
         try {
             long to = Long.MAX_VALUE;
@@ -239,14 +238,14 @@ public final class Restore {
                 RestorePointSearch search = RestorePointSearch.in(archive, b.manifest().walSegmentSize());
                 Optional<RestorePointSearch.RestorePoint> p = search.find(restorePoint, b.stopLsn(), to);
                 if (p.isPresent()) {
-                    LOG.info("Restore point {} is at {} (made {}); backup {} ended before it", restorePoint,
+                    LOG.info("restore point {} is at {} (made {}); backup {} ended before it", restorePoint,
                             Lsn.format(p.get().lsn()), p.get().time(), b.name());
                     return b;
                 }
                 to = b.stopLsn();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not search {} for restore point {} ({}); restoring the newest backup", archive.walDir(),
+            LOG.warn("could not search {} for restore point {} ({}); restoring the newest backup", archive.walDir(),
                     restorePoint, e.toString());
             return newestFirst.get(0);
         }
@@ -255,7 +254,7 @@ public final class Restore {
             throw new RestoreException("Restore point " + restorePoint + " was made before backup " + oldest.name()
                                        + " ended, the oldest in " + store.dir() + "; no backup can recover to it");
         }
-        LOG.warn("Restore point {} is not in the WAL archived after any backup; restoring the newest backup, {},"
+        LOG.warn("restore point {} is not in the WAL archived after any backup; restoring the newest backup, {},"
                  + " and PostgreSQL looks for it while replaying", restorePoint, newestFirst.get(0).name());
         return newestFirst.get(0);
     }
@@ -425,7 +424,7 @@ public final class Restore {
                 deleteTree(p);
             }
         } catch (IOException e) {
-            LOG.warn("Could not clean up the failed restore in {}: {}", dir, e.getMessage());
+            LOG.warn("could not clean up the failed restore in {}: {}", dir, e.getMessage());
         }
     }
 

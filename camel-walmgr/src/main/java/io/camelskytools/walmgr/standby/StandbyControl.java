@@ -50,19 +50,19 @@ public final class StandbyControl {
         } catch (SQLException e) {
             throw new StandbyException("Promoting " + server.describe() + " failed: " + e.getMessage(), e);
         }
-        LOG.info("Promoted {}: it accepts writes now", server.describe());
+        LOG.info("promoted {}: it accepts writes now", server.describe());
     }
 
     /** Stops applying WAL (it is still received); queries see the data as of the pause. */
     public void pause() {
         call("select pg_wal_replay_pause()", "pause replay on");
-        LOG.info("Paused WAL replay on {}", server.describe());
+        LOG.info("paused WAL replay on {}", server.describe());
     }
 
     /** Applies WAL again after {@link #pause}. */
     public void resume() {
         call("select pg_wal_replay_resume()", "resume replay on");
-        LOG.info("Resumed WAL replay on {}", server.describe());
+        LOG.info("resumed WAL replay on {}", server.describe());
     }
 
     public StandbyStatus status() {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,7 +26,10 @@ import io.camelskytools.walmgr.archive.StreamingLock;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.archive.DurableFiles;
 import io.camelskytools.walmgr.archive.WalArchiveException;
+import io.camelskytools.walmgr.server.ReplicationSlot;
+import io.camelskytools.walmgr.server.ReplicationSlots;
 import io.camelskytools.walmgr.wal.Lsn;
+import io.camelskytools.walmgr.wal.TimelineHistory;
 import io.camelskytools.walmgr.wal.WalFileNames;
 import io.camelskytools.walmgr.wal.WalPageHeader;
 import io.camelskytools.walmgr.wal.WalSegment;
@@ -154,7 +156,7 @@ public final class StreamingArchiver {
             ReplicationSession session = new ReplicationSession(c);
             session.identifySystem();
             if (settings.createSlot() && session.createSlotIfMissing(settings.slot())) {
-                LOG.info("Created physical replication slot {} on {}", settings.slot(), source.describe());
+                LOG.info("created physical replication slot {} on {}", settings.slot(), source.describe());
             }
         } catch (SQLException e) {
             if (!ServerErrors.isUnreachable(e)) {
@@ -162,7 +164,7 @@ public final class StreamingArchiver {
             }
             outageSince = Instant.now();
             lastError = e.getMessage();
-            LOG.warn("WAL source {} is not reachable yet ({}); the archiver keeps trying", source.describe(),
+            LOG.warn("the WAL source {} is not reachable yet ({}); the archiver keeps trying", source.describe(),
                     e.getMessage());
         }
     }
@@ -180,7 +182,7 @@ public final class StreamingArchiver {
         if (t != null) {
             t.join(TimeUnit.SECONDS.toMillis(30));
             if (t.isAlive()) {
-                LOG.warn("WAL archiver for slot {} did not stop within 30 s", settings.slot());
+                LOG.warn("the WAL archiver for slot {} did not stop within 30 s", settings.slot());
             }
         }
         synchronized (this) {
@@ -278,7 +280,7 @@ public final class StreamingArchiver {
                 return;
             }
         }
-        LOG.info("WAL archiver for slot {} stopped at {}", settings.slot(), Lsn.format(flushedLsn));
+        LOG.info("the WAL archiver for slot {} stopped at {}", settings.slot(), Lsn.format(flushedLsn));
     }
 
     /** Notes a lost connection (one line per outage) and waits before the next try; false when stopping. */
@@ -292,13 +294,13 @@ public final class StreamingArchiver {
             outageSince = Instant.now();
             if (e instanceof java.io.IOException) {
                 // the archive's side: a full or failing disk; the slot keeps the WAL meanwhile
-                LOG.warn("Cannot write the archive {}: {}; the slot {} keeps the WAL, retrying", archive.root(),
+                LOG.warn("cannot write the archive {}: {}; the slot {} keeps the WAL, retrying", archive.root(),
                         e.getMessage(), settings.slot());
             } else {
-                LOG.warn("Lost the WAL stream from {} (slot {}): {}; reconnecting", source.describe(), settings.slot(),
+                LOG.warn("lost the WAL stream from {} (slot {}): {}; reconnecting", source.describe(), settings.slot(),
                         e.getMessage());
             }
-            LOG.debug("WAL stream failure", e);
+            LOG.debug("the WAL stream failed", e);
         }
         pause(delay);
         return !stopping;
@@ -308,7 +310,7 @@ public final class StreamingArchiver {
         streaming = false;
         failure = e;
         lastError = e.getMessage();
-        LOG.error("WAL archiver for slot {} stopped: {}", settings.slot(), e.getMessage());
+        LOG.error("the WAL archiver for slot {} stopped: {}", settings.slot(), e.getMessage());
         releaseLock();
         onFailure.accept(e);
     }
@@ -327,7 +329,7 @@ public final class StreamingArchiver {
             segmentSize = size;
             checkSameCluster(id);
             if (settings.createSlot() && session.createSlotIfMissing(settings.slot())) {
-                LOG.info("Created physical replication slot {} on {}", settings.slot(), source.describe());
+                LOG.info("created physical replication slot {} on {}", settings.slot(), source.describe());
             }
             archiveHistories(session, id.timeline());
             Start start = resolveStart(id);
@@ -366,12 +368,12 @@ public final class StreamingArchiver {
                       + writer.segment().fileName(segmentSize) + ")"
                       + (start.historicEnd() == null ? "" : " up to its end at " + Lsn.format(start.historicEnd()));
         if (outageSince != null) {
-            LOG.info("WAL stream from {} back after {} s; archiving {}", source.describe(),
+            LOG.info("the WAL stream from {} is back after {} s; archiving {}", source.describe(),
                     String.format(java.util.Locale.ROOT, "%.1f",
                             Duration.between(outageSince, Instant.now()).toMillis() / 1000.0), what);
             outageSince = null;
         } else {
-            LOG.info("Archiving WAL from {} (slot {}) into {}: {}", source.describe(), settings.slot(), archive.root(),
+            LOG.info("archiving WAL from {} (slot {}) into {}: {}", source.describe(), settings.slot(), archive.root(),
                     what);
         }
     }
@@ -406,7 +408,7 @@ public final class StreamingArchiver {
             syncIfDue();
             if (historicEnd != null && writer.endLsn() >= historicEnd) {
                 // the server ends the stream here; pgjdbc would block on its silent CopyDone
-                LOG.info("Timeline {} archived to its end at {}", timeline, Lsn.format(writer.endLsn()));
+                LOG.info("timeline {} archived to its end at {}", timeline, Lsn.format(writer.endLsn()));
                 return;
             }
         }
@@ -456,11 +458,11 @@ public final class StreamingArchiver {
         DurableFiles.fsyncDirectory(archive.walDir());
         confirm(end);
         segmentsArchived.incrementAndGet();
-        LOG.info("Archived WAL segment {} (sha256 {})", name, file.sha256());
+        LOG.info("archived WAL segment {} (sha256 {})", name, file.sha256());
         try {
             listener.segmentArchived(file, end);
         } catch (RuntimeException e) {
-            LOG.warn("Listener failed on archived segment {}: {}", name, e.getMessage(), e);
+            LOG.warn("listener failed on archived segment {}: {}", name, e.getMessage(), e);
         }
     }
 
@@ -496,7 +498,7 @@ public final class StreamingArchiver {
                 writer.close();
             }
         } catch (IOException e) {
-            LOG.warn("Could not sync {}: {}", writer.path(), e.getMessage());
+            LOG.warn("could not sync {}: {}", writer.path(), e.getMessage());
         } finally {
             writer = null;
         }
@@ -565,7 +567,7 @@ public final class StreamingArchiver {
                                               + history.successorOf(seg.timeline()) + "): the histories diverged");
             }
             int next = history.successorOf(seg.timeline());
-            LOG.info("Timeline {} ended at {}; archiving timeline {} from the start of its segment",
+            LOG.info("timeline {} ended at {}; archiving timeline {} from the start of its segment",
                     seg.timeline(), Lsn.format(switchPoint), next);
             seg = WalSegment.containing(next, switchPoint, segmentSize);
         }
@@ -578,17 +580,13 @@ public final class StreamingArchiver {
 
     /** With an empty archive: where the slot holds WAL from, else where the server is now. */
     private long initialLsn(ServerIdentity id) {
-        try (Connection c = source.openSql();
-             PreparedStatement ps = c.prepareStatement(
-                     "select restart_lsn::text from pg_replication_slots where slot_name = ?")) {
-            ps.setString(1, settings.slot());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getString(1) != null) {
-                    return Lsn.parse(rs.getString(1));
-                }
+        try (Connection c = source.openSql()) {
+            long restart = new ReplicationSlots(c).find(settings.slot()).map(ReplicationSlot::restartLsn).orElse(-1L);
+            if (restart >= 0) {
+                return restart;
             }
         } catch (SQLException e) {
-            LOG.warn("Cannot read slot {} over SQL ({}); starting at the server's current segment", settings.slot(),
+            LOG.warn("cannot read slot {} over SQL ({}); starting at the server's current segment", settings.slot(),
                     e.getMessage());
         }
         return id.flushLsn();
@@ -602,13 +600,13 @@ public final class StreamingArchiver {
         String own = WalFileNames.historyFile(serverTimeline);
         if (archive.find(own).isEmpty()) {
             archive.storeBytes(own, session.timelineHistory(serverTimeline));
-            LOG.info("Archived timeline history {}", own);
+            LOG.info("archived timeline history {}", own);
         }
         for (TimelineHistory.Entry e : historyOf(serverTimeline).entries()) {
             String name = WalFileNames.historyFile(e.parent());
             if (e.parent() > 1 && archive.find(name).isEmpty()) {
                 archive.storeBytes(name, session.timelineHistory(e.parent()));
-                LOG.info("Archived timeline history {}", name);
+                LOG.info("archived timeline history {}", name);
             }
         }
     }

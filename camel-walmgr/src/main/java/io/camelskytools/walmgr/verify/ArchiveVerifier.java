@@ -28,9 +28,6 @@ import io.camelskytools.walmgr.wal.WalSegment;
  */
 public final class ArchiveVerifier {
 
-    /** PostgreSQL's default, used only when the archive holds nothing to read the size from. */
-    public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
-
     private final WalArchive archive;
     // the header of the segment last checked (one verify at a time per instance)
     private WalPageHeader header;
@@ -164,7 +161,10 @@ public final class ArchiveVerifier {
                 : Optional.of("checksum mismatch: recorded " + recorded.get() + ", content has " + sha);
     }
 
-    /** The segment size written in the first readable segment's header, else the default. */
+    /**
+     * The segment size written in the first readable segment's header, else PostgreSQL's
+     * default (the archive holds nothing to read it from).
+     */
     private long detectSegmentSize() throws IOException {
         for (String n : archive.fileNames()) {
             String base = n.endsWith(WalArchive.GZ_SUFFIX) ? n.substring(0, n.length() - 3) : n;
@@ -181,6 +181,6 @@ public final class ArchiveVerifier {
                 // a damaged file: try the next one; verify reports it
             }
         }
-        return DEFAULT_SEGMENT_SIZE;
+        return WalSegment.DEFAULT_SIZE;
     }
 }

@@ -30,6 +30,6 @@ public final class WalFileNames {
     }
 
     public static String historyFile(int timeline) {
-        return String.format(java.util.Locale.ROOT, "%08X.history", timeline);
+        return Timeline.hex(timeline) + ".history";
     }
 }

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  */
 public record WalSegment(int timeline, long segno) implements Comparable<WalSegment> {
 
+    /** PostgreSQL's default segment size (initdb --wal-segsize), 16 MB. */
+    public static final long DEFAULT_SIZE = 16L * 1024 * 1024;
+
     private static final Pattern NAME = Pattern.compile("[0-9A-F]{24}");
 
     public WalSegment {
@@ -31,7 +34,7 @@ public record WalSegment(int timeline, long segno) implements Comparable<WalSegm
             throw new IllegalArgumentException("Not a WAL segment file name (24 hex digits): " + name);
         }
         checkSize(segmentSize);
-        int tli = (int) Long.parseLong(name.substring(0, 8), 16);
+        int tli = Timeline.ofFileName(name);
         long xlogid = Long.parseLong(name.substring(8, 16), 16);
         long seg = Long.parseLong(name.substring(16, 24), 16);
         long perId = segmentsPerXlogId(segmentSize);
@@ -50,7 +53,7 @@ public record WalSegment(int timeline, long segno) implements Comparable<WalSegm
 
     public String fileName(long segmentSize) {
         long perId = segmentsPerXlogId(segmentSize);
-        return String.format(Locale.ROOT, "%08X%08X%08X", timeline, segno / perId, segno % perId);
+        return Timeline.hex(timeline) + String.format(Locale.ROOT, "%08X%08X", segno / perId, segno % perId);
     }
 
     public long startLsn(long segmentSize) {

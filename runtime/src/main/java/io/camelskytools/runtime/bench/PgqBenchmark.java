@@ -1,18 +1,19 @@
 package io.camelskytools.runtime.bench;
 
+import java.io.PrintWriter;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,14 +38,13 @@ import org.postgresql.PGConnection;
  * database can be reached by it. Everything it creates (queues bench_*, table
  * bench_plain_events) is dropped at the end. Run by {@code skytools bench}.
  */
-public final class PgqBenchmark {
+final class PgqBenchmark {
 
     private static final String PAYLOAD = "{\"id\": 12345, \"name\": \"some customer\", \"amount\": 99.95}";
+    private static final List<String> QUEUES = List.of("bench_read", "bench_write", "bench_lat1", "bench_lat2");
 
     private final HikariDataSource ds;
-    private final String url;
-    private final String user;
-    private final String password;
+    private final BenchServer server;
     private final PrintWriter out;
     private final int readEvents;
     private final int writeEvents;
@@ -55,12 +55,10 @@ public final class PgqBenchmark {
     /**
      * @param pgqdConnstr libpq connection string without dbname for pgqd, or null to skip pgqd
      */
-    public PgqBenchmark(HikariDataSource ds, String url, String user, String password, String database, String pgqdConnstr,
-                        PrintWriter out, int readEvents, int writeEvents, int latencySeconds) {
+    PgqBenchmark(HikariDataSource ds, BenchServer server, String database, String pgqdConnstr, PrintWriter out,
+                 int readEvents, int writeEvents, int latencySeconds) {
         this.ds = ds;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+        this.server = server;
         this.database = database;
         this.pgqdConnstr = pgqdConnstr;
         this.out = out;
@@ -70,14 +68,14 @@ public final class PgqBenchmark {
     }
 
     /** Runs everything, prints figures and ratios; returns the ratios by name. */
-    public java.util.Map<String, Double> run() throws Exception {
+    Map<String, Double> run() throws Exception {
         try {
             double[] read = read();
             double[] write = write();
             double[] latency = latency();
             out.println();
             out.println("== ratios");
-            java.util.Map<String, Double> r = new java.util.LinkedHashMap<>();
+            Map<String, Double> r = new LinkedHashMap<>();
             r.put("consumer.batchMode.vs.jdbc", read[2] / read[0]);
             r.put("consumer.perEvent.vs.jdbc", read[1] / read[0]);
             r.put("producer.list.vs.copy", write[1] / write[0]);
@@ -99,41 +97,35 @@ public final class PgqBenchmark {
         }
     }
 
-    private Connection connect() throws java.sql.SQLException {
-        return DriverManager.getConnection(url, user, password);
-    }
-
     private void cleanUp() {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            for (String q : List.of("bench_read", "bench_write", "bench_lat1", "bench_lat2")) {
-                st.execute("select pgq.drop_queue(queue_name, true) from pgq.queue where queue_name = '" + q + "'");
+        server.cleanUp(out, c -> {
+            try (PreparedStatement drop = c.prepareStatement(
+                         "select pgq.drop_queue(queue_name, true) from pgq.queue where queue_name = ?");
+                 Statement st = c.createStatement()) {
+                for (String q : QUEUES) {
+                    drop.setString(1, q);
+                    drop.execute();
+                }
+                st.execute("drop table if exists bench_plain_events");
+                st.execute("drop sequence if exists bench_plain_seq");
             }
-            st.execute("drop table if exists bench_plain_events");
-            st.execute("drop sequence if exists bench_plain_seq");
-        } catch (Exception e) {
-            out.println("bench: cleaning up failed: " + e.getMessage());
-        }
-    }
-
-    private void progress(String what, long done, long total) {
-        out.printf("\rbench: %s %,d/%,d", what, done, total);
-        if (done >= total) {
-            out.println();
-        }
-        out.flush();
+        });
     }
 
     private double[] read() throws Exception {
         out.println("== reading " + readEvents + " events in batches of 1000");
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+             PreparedStatement insert = c.prepareStatement(
+                     "select count(pgq.insert_event('bench_read', 'order', ?)) from generate_series(1, 1000)")) {
             st.execute("select pgq.create_queue('bench_read')");
             st.execute("select pgq.register_consumer('bench_read', 'jdbc')");
             st.execute("select pgq.register_consumer('bench_read', 'camel')");
+            insert.setString(1, PAYLOAD);
             for (int i = 0; i < readEvents / 1000; i++) {
-                st.execute("select count(pgq.insert_event('bench_read', 'order', '" + PAYLOAD + "')) from generate_series(1, 1000)");
+                insert.execute();
                 st.execute("select pgq.force_tick('bench_read')");
                 st.execute("select pgq.ticker('bench_read')");
-                progress("preparing events", (i + 1) * 1000L, readEvents);
+                BenchConsole.progress(out, "preparing events", (i + 1) * 1000L, readEvents);
             }
             st.execute("vacuum analyze");
         }
@@ -142,13 +134,13 @@ public final class PgqBenchmark {
         double camelBatch = 0;
         for (int round = 0; round < 2; round++) {
             out.println("bench: reading, round " + (round + 1) + " of 2");
-            try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (Connection c = server.connect(); Statement st = c.createStatement()) {
                 st.execute("select pgq.register_consumer_at('bench_read', 'jdbc', 1)");
                 st.execute("select pgq.register_consumer_at('bench_read', 'camel', 1)");
             }
             jdbc = jdbcLoop();
             camel = consumerRoute(ds, "camel", false);
-            try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (Connection c = server.connect(); Statement st = c.createStatement()) {
                 st.execute("select pgq.register_consumer_at('bench_read', 'camel', 1)");
             }
             camelBatch = consumerRoute(ds, "camel", true);
@@ -162,7 +154,7 @@ public final class PgqBenchmark {
     private double jdbcLoop() throws Exception {
         long events = 0;
         long start = System.nanoTime();
-        try (Connection c = connect();
+        try (Connection c = server.connect();
              PreparedStatement next = c.prepareStatement("select pgq.next_batch('bench_read', 'jdbc')");
              PreparedStatement get = c.prepareStatement("select * from pgq.get_batch_events(?)");
              PreparedStatement finish = c.prepareStatement("select pgq.finish_batch(?)")) {
@@ -223,7 +215,7 @@ public final class PgqBenchmark {
     /** events/s: [plain COPY, List producer, one event per exchange] */
     private double[] write() throws Exception {
         out.println("== producing " + writeEvents + " events (lists of 1000)");
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
             st.execute("select pgq.create_queue('bench_write')");
             st.execute("create sequence bench_plain_seq");
             st.execute("create table bench_plain_events (ev_id bigint not null default nextval('bench_plain_seq'), ev_time timestamptz not null,"
@@ -276,7 +268,7 @@ public final class PgqBenchmark {
         }
         String data = rows.toString();
         long start = System.nanoTime();
-        try (Connection c = connect()) {
+        try (Connection c = server.connect()) {
             c.setAutoCommit(false);
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
             for (int i = 0; i < writeEvents / 1000; i++) {
@@ -313,11 +305,11 @@ public final class PgqBenchmark {
     }
 
     private double latencyRun(String queue, boolean ourTicker) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("select pgq.create_queue('" + queue + "')");
-            st.execute("select pgq.register_consumer('" + queue + "', 'lat')");
+        try (Connection c = ds.getConnection()) {
+            execute(c, "select pgq.create_queue(?)", queue);
+            execute(c, "select pgq.register_consumer(?, 'lat')", queue);
             // tick on every ticker run that sees an event, as pgqd does with its defaults
-            st.execute("select pgq.set_queue_config('" + queue + "', 'ticker_max_lag', '0')");
+            execute(c, "select pgq.set_queue_config(?, 'ticker_max_lag', '0')", queue);
         }
         Map<Long, Long> committed = new ConcurrentHashMap<>();
         Map<Long, Long> received = new ConcurrentHashMap<>();
@@ -371,19 +363,30 @@ public final class PgqBenchmark {
                 latencies.add(at - sent);
             }
         });
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select count(*), max(gap), percentile_cont(0.5) within group (order by gap)"
+        try (Connection c = ds.getConnection();
+             PreparedStatement ticks = c.prepareStatement("select count(*), max(gap),"
+                     + " percentile_cont(0.5) within group (order by gap)"
                      + " from (select extract(epoch from tick_time - lag(tick_time) over (order by tick_id)) * 1000 as gap"
-                     + " from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = '" + queue + "') x")) {
-            rs.next();
-            out.printf("    %s: %d ticks, gap median %.1f ms, max %.1f ms%n", queue, rs.getLong(1), rs.getDouble(3),
-                    rs.getDouble(2));
+                     + " from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = ?) x")) {
+            ticks.setString(1, queue);
+            try (ResultSet rs = ticks.executeQuery()) {
+                rs.next();
+                out.printf("    %s: %d ticks, gap median %.1f ms, max %.1f ms%n", queue, rs.getLong(1), rs.getDouble(3),
+                        rs.getDouble(2));
+            }
         }
         check(latencies.size(), total);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         out.printf("    %s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", queue, pct(sorted, 0.5),
                 pct(sorted, 0.9), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
         return pct(sorted, 0.99);
+    }
+
+    private static void execute(Connection c, String sql, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, queue);
+            ps.execute();
+        }
     }
 
     private static double pct(long[] sorted, double p) {

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,13 +15,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 
 import io.camelskytools.walmgr.archive.WalArchive;
+import io.camelskytools.walmgr.server.ReplicationSlot;
+import io.camelskytools.walmgr.server.ReplicationSlots;
+import io.camelskytools.walmgr.server.WalSenders;
 import io.camelskytools.walmgr.stream.ArchiverSettings;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
 import io.camelskytools.walmgr.stream.WalSource;
@@ -42,16 +43,14 @@ import io.camelskytools.walmgr.wal.Lsn;
  * </ol>
  * Slots bench_walmgr_ours and bench_walmgr_recv and table bench_wal_load are dropped at the end.
  */
-public final class WalmgrBenchmark {
+final class WalmgrBenchmark {
 
     private static final String OURS_SLOT = "bench_walmgr_ours";
     private static final String RECV_SLOT = "bench_walmgr_recv";
     private static final String WARMUP_SLOT = "bench_walmgr_warmup";
     private static final long SETTLE_PAUSE_MS = 3_000;
 
-    private final String url;
-    private final String user;
-    private final String password;
+    private final BenchServer server;
     private final String receivewal;
     private final String conninfo;
     private final Path work;
@@ -64,16 +63,14 @@ public final class WalmgrBenchmark {
     /**
      * @param conninfo libpq connection string of the same server, for pg_receivewal
      */
-    public WalmgrBenchmark(String url, String user, String password, String receivewal, String conninfo, Path work,
-                           PrintWriter out, int walMb, int loadSeconds, Duration flushInterval, int rounds) {
+    WalmgrBenchmark(BenchServer server, String receivewal, String conninfo, Path work, PrintWriter out, int walMb,
+                    int loadSeconds, Duration flushInterval, int rounds) {
         if (rounds < 2 || rounds % 2 != 0) {
             // even: each archiver goes first as often as the other
             throw new IllegalArgumentException("rounds must be an even number of at least 2, not " + rounds);
         }
         this.rounds = rounds;
-        this.url = url;
-        this.user = user;
-        this.password = password;
+        this.server = server;
         this.receivewal = receivewal;
         this.conninfo = conninfo;
         this.work = work;
@@ -84,7 +81,7 @@ public final class WalmgrBenchmark {
     }
 
     /** Runs both measures, prints the figures and ratios; returns the ratios by name. */
-    public Map<String, Double> run() throws Exception {
+    Map<String, Double> run() throws Exception {
         try {
             double[] mbps = throughput();
             double[][] lag = recoveryPointLag();
@@ -117,13 +114,13 @@ public final class WalmgrBenchmark {
         List<Double> ours = new ArrayList<>();
         List<Double> recv = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            try (Connection c = connect(); Statement st = c.createStatement()) {
-                List<String> slots = round == 1 ? List.of(OURS_SLOT, RECV_SLOT, WARMUP_SLOT)
-                        : List.of(OURS_SLOT, RECV_SLOT);
-                for (String slot : slots) {
-                    st.execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '"
-                               + slot + "'");
-                    st.execute("select pg_create_physical_replication_slot('" + slot + "', true)");
+            try (Connection c = server.connect(); Statement st = c.createStatement()) {
+                ReplicationSlots slots = new ReplicationSlots(c);
+                for (String slot : round == 1 ? List.of(OURS_SLOT, RECV_SLOT, WARMUP_SLOT) : List.of(OURS_SLOT, RECV_SLOT)) {
+                    if (slots.find(slot).isPresent()) {
+                        slots.drop(slot);
+                    }
+                    slots.createPhysical(slot);
                 }
                 st.execute("drop table if exists bench_wal_load");
                 // no autovacuum: it would wake up on the new rows during whichever catch-up comes first
@@ -134,18 +131,20 @@ public final class WalmgrBenchmark {
                     st.execute("insert into bench_wal_load(pad) select repeat(md5(i::text), 30)"
                                + " from generate_series(1, 20000) i");
                     written = lsn(st) - start;
-                    progress("round " + round + ": writing WAL (MB)", Math.min(written, walBytes) >> 20, walBytes >> 20);
+                    BenchConsole.progress(out, "round " + round + ": writing WAL (MB)", Math.min(written, walBytes) >> 20,
+                            walBytes >> 20);
                 }
                 st.execute("select pg_switch_wal()");
                 long end = lsn(st);
-                String lastSegment = segmentBefore(st, end);
+                String lastSegment = segmentBefore(c, end);
                 if (round == 1) {
                     settle(st);
                     out.print("warm-up (cold JVM, not counted): ");
                     timeOurs(lastSegment, end - start, "warmup", WARMUP_SLOT);
                     // its walsender may take a moment to exit; then the slot stops holding WAL
-                    waitFor("warm-up slot released", () -> slotActive(st, WARMUP_SLOT) ? 0 : 1, () -> true);
-                    st.execute("select pg_drop_replication_slot('" + WARMUP_SLOT + "')");
+                    waitFor("warm-up slot released", () -> slots.find(WARMUP_SLOT).map(ReplicationSlot::active)
+                            .orElse(false) ? 0 : 1, () -> true);
+                    slots.drop(WARMUP_SLOT);
                 }
                 if (round % 2 == 1) {
                     settle(st);
@@ -180,7 +179,7 @@ public final class WalmgrBenchmark {
     private double timeOurs(String lastSegment, long bytes, String dirName, String slot) throws Exception {
         Path dir = Files.createDirectories(work.resolve(dirName));
         WalArchive archive = WalArchive.open(dir);
-        StreamingArchiver a = new StreamingArchiver(WalSource.of(url, user, password), archive,
+        StreamingArchiver a = new StreamingArchiver(source(), archive,
                 ArchiverSettings.defaults().withSlot(slot).withCreateSlot(false).withFlushInterval(flushInterval),
                 (f, lsn) -> { });
         long t0 = System.nanoTime();
@@ -193,7 +192,7 @@ public final class WalmgrBenchmark {
             a.stop();
         }
         double mbps = report("ours", bytes, t1 - t0);
-        delete(dir);
+        WorkDirectory.delete(dir);
         return mbps;
     }
 
@@ -209,16 +208,8 @@ public final class WalmgrBenchmark {
             stop(p);
         }
         double mbps = report("pg_receivewal", bytes, t1 - t0);
-        delete(dir);
+        WorkDirectory.delete(dir);
         return mbps;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private double report(String who, long bytes, long nanos) {
@@ -232,14 +223,15 @@ public final class WalmgrBenchmark {
         out.printf("== recovery-point lag: both archivers side by side, %d s of steady writes%n", loadSeconds);
         Path oursDir = Files.createDirectories(work.resolve("ours-lag"));
         Path recvDir = Files.createDirectories(work.resolve("recv-lag"));
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect()) {
             // start both at the server's current position: no backlog in this measure
+            ReplicationSlots slots = new ReplicationSlots(c);
             for (String slot : List.of(OURS_SLOT, RECV_SLOT)) {
-                st.execute("select pg_drop_replication_slot('" + slot + "')");
-                st.execute("select pg_create_physical_replication_slot('" + slot + "', true)");
+                slots.drop(slot);
+                slots.createPhysical(slot);
             }
         }
-        StreamingArchiver ours = new StreamingArchiver(WalSource.of(url, user, password), WalArchive.open(oursDir),
+        StreamingArchiver ours = new StreamingArchiver(source(), WalArchive.open(oursDir),
                 ArchiverSettings.defaults().withSlot(OURS_SLOT).withCreateSlot(false).withFlushInterval(flushInterval),
                 (f, lsn) -> { });
         ours.start();
@@ -250,8 +242,8 @@ public final class WalmgrBenchmark {
         ConcurrentSkipListMap<Long, Long> primaryAt = new ConcurrentSkipListMap<>();
         List<Double> oursLag = new ArrayList<>();
         List<Double> recvLag = new ArrayList<>();
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            waitFor("both archivers streaming", () -> streamingCount(st), () -> true, 2);
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            waitFor("both archivers streaming", () -> WalSenders.streaming(c).size(), () -> true, 2);
             load.start();
             long endAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(loadSeconds);
             long nextProgress = 0;
@@ -259,15 +251,16 @@ public final class WalmgrBenchmark {
                 long now = System.nanoTime();
                 primaryAt.put(now, lsn(st, "pg_current_wal_flush_lsn()"));
                 oursLag.add(age(primaryAt, ours.status().flushedLsn(), now));
-                recvLag.add(age(primaryAt, receivewalFlushed(st), now));
+                recvLag.add(age(primaryAt, receivewalFlushed(c), now));
                 if (now >= nextProgress) {
-                    progress("steady load (s)", loadSeconds - TimeUnit.NANOSECONDS.toSeconds(endAt - now), loadSeconds);
+                    BenchConsole.progress(out, "steady load (s)", loadSeconds - TimeUnit.NANOSECONDS.toSeconds(endAt - now),
+                            loadSeconds);
                     nextProgress = now + TimeUnit.SECONDS.toNanos(1);
                 }
                 // the sampling rhythm of the measure, not a wait for a condition
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-            progress("steady load (s)", loadSeconds, loadSeconds);
+            BenchConsole.progress(out, "steady load (s)", loadSeconds, loadSeconds);
         } finally {
             writing.set(false);
             load.join(10_000);
@@ -284,7 +277,7 @@ public final class WalmgrBenchmark {
     }
 
     private void steadyLoad(AtomicBoolean writing) {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
             while (writing.get()) {
                 // small committed transactions, as an OLTP primary writes them
                 st.execute("insert into bench_wal_load(pad) select repeat('x', 200) from generate_series(1, 20)");
@@ -314,25 +307,16 @@ public final class WalmgrBenchmark {
                              v.get(v.size() - 1)};
     }
 
-    private static boolean slotActive(Statement st, String slot) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select active from pg_replication_slots where slot_name = '" + slot + "'")) {
-            return rs.next() && rs.getBoolean(1);
-        }
-    }
-
-    private long streamingCount(Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select count(*) from pg_stat_replication where state = 'streaming'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private long receivewalFlushed(Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select coalesce(max(s.flush_lsn), '0/0')::text from pg_stat_replication s"
-                                            + " join pg_replication_slots r on r.active_pid = s.pid where r.slot_name = '"
-                                            + RECV_SLOT + "'")) {
-            rs.next();
-            return Lsn.parse(rs.getString(1));
+    /** How far pg_receivewal has flushed, as it reports to the server. */
+    private static long receivewalFlushed(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select coalesce(max(s.flush_lsn), '0/0')::text"
+                + " from pg_stat_replication s join pg_replication_slots r on r.active_pid = s.pid"
+                + " where r.slot_name = ?")) {
+            ps.setString(1, RECV_SLOT);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Lsn.parse(rs.getString(1));
+            }
         }
     }
 
@@ -344,8 +328,8 @@ public final class WalmgrBenchmark {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(work.resolve("pg_receivewal-" + slot + ".log").toFile());
-        if (password != null) {
-            pb.environment().put("PGPASSWORD", password);
+        if (server.password() != null) {
+            pb.environment().put("PGPASSWORD", server.password());
         }
         return pb.start();
     }
@@ -383,10 +367,13 @@ public final class WalmgrBenchmark {
         }
     }
 
-    private String segmentBefore(Statement st, long lsn) throws SQLException {
-        try (ResultSet rs = st.executeQuery("select pg_walfile_name('" + Lsn.format(lsn - 1) + "'::pg_lsn)")) {
-            rs.next();
-            return rs.getString(1);
+    private static String segmentBefore(Connection c, long lsn) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_walfile_name(?::pg_lsn)")) {
+            ps.setString(1, Lsn.format(lsn - 1));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 
@@ -401,32 +388,19 @@ public final class WalmgrBenchmark {
         }
     }
 
-    private void progress(String what, long done, long total) {
-        out.printf("\rbench: %s %,d/%,d", what, done, total);
-        if (done >= total) {
-            out.println();
-        }
-        out.flush();
-    }
-
-    private Connection connect() throws SQLException {
-        Properties p = new Properties();
-        if (user != null) {
-            p.setProperty("user", user);
-        }
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        return DriverManager.getConnection(url, p);
+    private WalSource source() {
+        return WalSource.of(server.url(), server.user(), server.password());
     }
 
     private void cleanUp() {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name in ('"
-                       + OURS_SLOT + "', '" + RECV_SLOT + "', '" + WARMUP_SLOT + "') and not active");
-            st.execute("drop table if exists bench_wal_load");
-        } catch (SQLException e) {
-            out.println("bench: cleaning up failed: " + e.getMessage());
-        }
+        server.cleanUp(out, c -> {
+            ReplicationSlots slots = new ReplicationSlots(c);
+            for (String slot : List.of(OURS_SLOT, RECV_SLOT, WARMUP_SLOT)) {
+                slots.dropIfIdle(slot);
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("drop table if exists bench_wal_load");
+            }
+        });
     }
 }

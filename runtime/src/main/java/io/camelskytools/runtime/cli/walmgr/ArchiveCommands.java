@@ -1,0 +1,105 @@
+package io.camelskytools.runtime.cli.walmgr;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.camelskytools.walmgr.archive.XArchive;
+import io.camelskytools.walmgr.archive.XRestore;
+import io.camelskytools.walmgr.stream.ArchiverSettings;
+import io.camelskytools.walmgr.stream.StreamingArchiver;
+import io.camelskytools.walmgr.stream.WalSource;
+import io.camelskytools.walmgr.wal.Lsn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** WAL into and out of the archive: streaming from the primary, archive_command and restore_command. */
+final class ArchiveCommands {
+
+    private ArchiveCommands() {
+    }
+
+    @Command(name = "archive", mixinStandardHelpOptions = true,
+             description = "Stream WAL from the primary into the archive until Ctrl-C (what `skytools run` does in"
+                           + " the background when skytools.walmgr.* is configured).")
+    static final class Archive extends WalmgrSubcommand {
+        @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long (default: Ctrl-C).")
+        int duration;
+
+        @Override
+        int run() throws Exception {
+            ArchiverSettings settings = ArchiverSettings.defaults().withSlot(cfg.slot())
+                    .withFlushInterval(cfg.flushInterval()).withCompress(cfg.compress());
+            PrintWriter out = out();
+            StreamingArchiver archiver = new StreamingArchiver(
+                    WalSource.of(cfg.primaryUrl(), cfg.primaryUser(), cfg.primaryPassword()), archive(), settings,
+                    (file, endLsn) -> {
+                        out.println("archived " + file.path().getFileName() + " (up to " + Lsn.format(endLsn) + ")");
+                        out.flush();
+                    });
+            CountDownLatch done = new CountDownLatch(1);
+            archiver.onFailure(e -> done.countDown());
+            Thread hook = new Thread(done::countDown, "walmgr-archive-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.println("streaming WAL from " + cfg.describePrimary() + " into " + cfg.archive() + " (slot "
+                        + cfg.slot() + ")");
+            out.flush();
+            archiver.start();
+            try {
+                if (duration > 0) {
+                    done.await(duration, TimeUnit.SECONDS);
+                } else {
+                    done.await();
+                }
+            } finally {
+                archiver.stop();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what woke us
+                }
+            }
+            if (archiver.failure() != null) {
+                throw new IllegalStateException("archiver stopped: " + archiver.failure().getMessage(), archiver.failure());
+            }
+            out.println("stopped at " + Lsn.format(archiver.status().flushedLsn()));
+            return 0;
+        }
+    }
+
+    @Command(name = "xarchive", mixinStandardHelpOptions = true,
+             description = "archive_command: store %%p as %%f in the archive; exit 0 only once it is durable.")
+    static final class XArchiveCmd extends WalmgrSubcommand {
+        @Parameters(index = "0", paramLabel = "PATH")
+        String path;
+
+        @Parameters(index = "1", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run() {
+            return XArchive.run(cfg.archive(), cfg.compress(), path, name);
+        }
+    }
+
+    @Command(name = "xrestore", mixinStandardHelpOptions = true,
+             description = "restore_command: copy %%f from the archive to %%p (the streamed partial segment, padded,"
+                           + " when the segment is not complete yet); exit 1 when the archive does not have it.")
+    static final class XRestoreCmd extends WalmgrSubcommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "PATH")
+        Path dest;
+
+        @Option(names = "--no-partial", description = "Do not hand out partial segments.")
+        boolean noPartial;
+
+        @Override
+        int run() throws Exception {
+            return new XRestore(archive(), !noPartial).restore(name, dest) ? 0 : 1;
+        }
+    }
+}
