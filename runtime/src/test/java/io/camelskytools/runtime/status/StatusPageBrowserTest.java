@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,25 +74,29 @@ class StatusPageBrowserTest {
 
         browser = chromium();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(40), Duration.ofMillis(200));
+        // the page redraws its tables and chart on every refresh: an element found just before may be gone
+        wait.ignoring(StaleElementReferenceException.class);
         // the runtime may still be starting: reload until the page is served
         wait.ignoring(org.openqa.selenium.NoSuchElementException.class).until(b -> {
             b.get("http://127.0.0.1:" + mgmtPort + "/status");
             return !b.findElements(By.id("lag-chart")).isEmpty();
         });
 
-        WebElement consumers = wait.until(b -> b.findElements(By.id("consumers-main")).stream().findFirst().orElse(null));
+        wait.until(b -> b.findElements(By.id("consumers-main")).stream().findFirst().orElse(null));
         wait.until(b -> consumers(b).stream().anyMatch(r -> r.get(0).equals("orders") && r.get(1).equals("reporting")));
         // the chart gets one sample per read of the database; wait for a line with several
         wait.until(b -> samples(b, "main/orders/reporting") >= 4);
-        WebElement line = browser.findElement(By.cssSelector("polyline[data-series='main/orders/reporting']"));
-        assertThat(line.getAttribute("points").split(" ")).hasSizeGreaterThanOrEqualTo(4);
+        String points = wait.until(b -> b.findElement(By.cssSelector("polyline[data-series='main/orders/reporting']"))
+                .getAttribute("points"));
+        assertThat(points.split(" ")).hasSizeGreaterThanOrEqualTo(4);
 
-        List<WebElement> queueCells = browser.findElements(By.cssSelector("#queues-main td"));
-        assertThat(queueCells).extracting(WebElement::getText).contains("orders", "<i>odd</i>");
+        List<String> queueCells = wait.until(b -> b.findElements(By.cssSelector("#queues-main td")).stream()
+                .map(WebElement::getText).toList());
+        assertThat(queueCells).contains("orders", "<i>odd</i>");
         assertThat(browser.findElements(By.cssSelector("#queues-main i"))).isEmpty();
-        assertThat(browser.findElement(By.cssSelector("[data-db='main']")).getText()).isEqualTo("healthy");
-        assertThat(consumers.isDisplayed()).isTrue();
-        assertThat(browser.findElement(By.id("legend")).getText()).contains("main/orders/reporting");
+        assertThat(wait.until(b -> b.findElement(By.cssSelector("[data-db='main']")).getText())).isEqualTo("healthy");
+        assertThat(wait.until(b -> b.findElement(By.id("consumers-main")).isDisplayed())).isTrue();
+        assertThat(wait.until(b -> b.findElement(By.id("legend")).getText())).contains("main/orders/reporting");
 
         assertThat(run.exit(60)).isZero();
     }
