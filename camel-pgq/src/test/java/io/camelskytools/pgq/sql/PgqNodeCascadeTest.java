@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A cascade over three real servers: root on the first, a branch reading from it on the
  * second, a leaf reading from the branch on the third. The admin steps are python-pgq's
- * CascadeAdmin's; the workers are {@link TestNodeWorker}, which find their provider
+ * CascadeAdmin's; the workers are {@link NodeTestWorker}, which find their provider
  * through the locations pgq_node keeps.
  */
 class PgqNodeCascadeTest extends PgqNodeTestSupport {
@@ -28,8 +28,8 @@ class PgqNodeCascadeTest extends PgqNodeTestSupport {
     @Test
     void eventsTicksAndMembersFlowFromRootThroughBranchToLeaf() throws Exception {
         try (Sql root = PG.db(0).open(); Sql branch = PG.db(1).open(); Sql leaf = PG.db(2).open();
-             TestNodeWorker branchWorker = new TestNodeWorker(branch, Q);
-             TestNodeWorker leafWorker = new TestNodeWorker(leaf, Q)) {
+             NodeTestWorker branchWorker = new NodeTestWorker(branch, Q);
+             NodeTestWorker leafWorker = new NodeTestWorker(leaf, Q)) {
             buildCascade(root, branch, leaf);
             leaf.exec("create table applied (ev_id bigint primary key, ev_data text)");
 
@@ -68,8 +68,8 @@ class PgqNodeCascadeTest extends PgqNodeTestSupport {
     @Test
     void watermarksGoUpToTheRootAndTheGlobalOneComesBackDown() throws Exception {
         try (Sql root = PG.db(0).open(); Sql branch = PG.db(1).open(); Sql leaf = PG.db(2).open();
-             TestNodeWorker branchWorker = new TestNodeWorker(branch, Q);
-             TestNodeWorker leafWorker = new TestNodeWorker(leaf, Q)) {
+             NodeTestWorker branchWorker = new NodeTestWorker(branch, Q);
+             NodeTestWorker leafWorker = new NodeTestWorker(leaf, Q)) {
             buildCascade(root, branch, leaf);
             leaf.exec("create table applied (ev_id bigint primary key, ev_data text)");
             root.exec("select pgq.insert_event(?, 'order', 'a')", Q);
@@ -121,8 +121,8 @@ class PgqNodeCascadeTest extends PgqNodeTestSupport {
     @Test
     void aDeadTagAndARemovedMemberReachEveryNode() throws Exception {
         try (Sql root = PG.db(0).open(); Sql branch = PG.db(1).open(); Sql leaf = PG.db(2).open();
-             TestNodeWorker branchWorker = new TestNodeWorker(branch, Q);
-             TestNodeWorker leafWorker = new TestNodeWorker(leaf, Q)) {
+             NodeTestWorker branchWorker = new NodeTestWorker(branch, Q);
+             NodeTestWorker leafWorker = new NodeTestWorker(leaf, Q)) {
             buildCascade(root, branch, leaf);
             leaf.exec("create table applied (ev_id bigint primary key, ev_data text)");
             // a fourth member that never ran: announced, then tagged dead, then removed
@@ -157,8 +157,8 @@ class PgqNodeCascadeTest extends PgqNodeTestSupport {
     @Test
     void aBatchAppliedBeforeACrashIsFinishedNotAppliedAgain() throws Exception {
         try (Sql root = PG.db(0).open(); Sql branch = PG.db(1).open(); Sql leaf = PG.db(2).open();
-             TestNodeWorker branchWorker = new TestNodeWorker(branch, Q);
-             TestNodeWorker leafWorker = new TestNodeWorker(leaf, Q)) {
+             NodeTestWorker branchWorker = new NodeTestWorker(branch, Q);
+             NodeTestWorker leafWorker = new NodeTestWorker(leaf, Q)) {
             buildCascade(root, branch, leaf);
             leaf.exec("create table applied (ev_id bigint primary key, ev_data text)");
             root.exec("select pgq.insert_event(?, 'order', 'once')", Q);

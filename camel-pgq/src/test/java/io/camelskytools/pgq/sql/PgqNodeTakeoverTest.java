@@ -30,7 +30,7 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
     void switchoverDemotesTheRootPromotesTheBranchAndLosesNothing() throws Exception {
         try (Sql n1 = PG.db(0).open(); Sql n2 = PG.db(1).open(); Sql n3 = PG.db(2).open();
              Sql producer = PG.db(0).open();
-             TestNodeWorker w2 = new TestNodeWorker(n2, Q); TestNodeWorker w3 = new TestNodeWorker(n3, Q)) {
+             NodeTestWorker w2 = new NodeTestWorker(n2, Q); NodeTestWorker w3 = new NodeTestWorker(n3, Q)) {
             createRoot(n1, Q, "n1", "n1_worker", location(PG.db(0)));
             createSubscriber(n1, n1, n2, Q, "branch", "n2", "n2_worker", location(PG.db(1)), "n1", null);
             createSubscriber(n1, n1, n3, Q, "leaf", "n3", "n3_worker", location(PG.db(2)), "n1", null);
@@ -105,7 +105,7 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
             n2.exec("select pgq.insert_event(?, 'e', 'after')", Q);
             long t3 = tick(n2, Q);
             assertThat(t3).isGreaterThan(lastTick);
-            new TestNodeWorker(n1, Q).catchUp(t3);
+            new NodeTestWorker(n1, Q).catchUp(t3);
             w3.catchUp(t3);
             assertThat(queueEvents(n1, Q)).isEqualTo(queueEvents(n2, Q));
             assertThat(lastTick(n1, Q)).isEqualTo(t3);
@@ -116,7 +116,7 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
     @Test
     void failoverPromotesABranchAndLeavesAGravestoneForTheDeadRoot() throws Exception {
         try (Sql n1 = PG.db(0).open(); Sql n2 = PG.db(1).open(); Sql n3 = PG.db(2).open();
-             TestNodeWorker w2 = new TestNodeWorker(n2, Q); TestNodeWorker w3 = new TestNodeWorker(n3, Q)) {
+             NodeTestWorker w2 = new NodeTestWorker(n2, Q); NodeTestWorker w3 = new NodeTestWorker(n3, Q)) {
             createRoot(n1, Q, "n1", "n1_worker", location(PG.db(0)));
             createSubscriber(n1, n1, n2, Q, "branch", "n2", "n2_worker", location(PG.db(1)), "n1", null);
             createSubscriber(n1, n1, n3, Q, "branch", "n3", "n3_worker", location(PG.db(2)), "n1", null);

@@ -25,7 +25,7 @@ import io.camelskytools.pgq.harness.Sql;
  * primary key, ev_data)}, in the transaction that records the tick.</li>
  * </ul>
  */
-final class TestNodeWorker implements AutoCloseable {
+final class NodeTestWorker implements AutoCloseable {
 
     private final Sql target;
     private final String queue;
@@ -35,7 +35,7 @@ final class TestNodeWorker implements AutoCloseable {
     /** When set, the next round stops right after the target's commit, as a crash would. */
     boolean crashAfterTargetCommit;
 
-    TestNodeWorker(Sql target, String queue) {
+    NodeTestWorker(Sql target, String queue) {
         this.target = target;
         this.queue = queue;
     }
