@@ -265,6 +265,16 @@ class PgqNodeLifecycleTest extends PgqNodeTestSupport {
     }
 
     @Test
+    void demoteOfARootWhoseQueueWasDroppedUnderIt() throws Exception {
+        try (Sql s = PG.db().open()) {
+            createRoot(s, "q", "n1", "w1", "dbname=n1");
+            s.exec("select pgq.drop_queue('q', true)");
+            expect(s, 404, "Huh, no queue?: q", "demote_root", "q", 1, "n1");
+            assertThat(s.error("select * from pgq_node.demote_root('q', 2, 'n1')")).isEqualTo("steps in wrong order");
+        }
+    }
+
+    @Test
     void demotedRootCanBePromotedBack() throws Exception {
         try (Sql s = PG.db().open()) {
             createRoot(s, "q", "n1", "w1", "dbname=n1");
