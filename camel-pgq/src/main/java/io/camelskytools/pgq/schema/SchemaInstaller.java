@@ -17,6 +17,7 @@ public final class SchemaInstaller {
     public static final String PGQ_SCRIPT = "camel-skytools/sql/pgq/install.sql";
     public static final String PGQ_COOP_SCRIPT = "camel-skytools/sql/pgq_coop/install.sql";
     public static final String PGQ_EXT_SCRIPT = "camel-skytools/sql/pgq_ext/install.sql";
+    public static final String PGQ_NODE_SCRIPT = "camel-skytools/sql/pgq_node/install.sql";
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
 
@@ -53,6 +54,14 @@ public final class SchemaInstaller {
     /** Installs or upgrades pgq_ext (in a consumer's target database); leaves one that is not ours alone. */
     public static Outcome installPgqExt(Connection conn) throws SQLException {
         return installSchema(conn, "pgq_ext", PGQ_EXT_SCRIPT);
+    }
+
+    /**
+     * Installs or upgrades pgq_node (cascaded queues; needs pgq, ours or Skytools'); leaves a
+     * pgq_node that is not ours (Skytools' extension or plain SQL) alone.
+     */
+    public static Outcome installPgqNode(Connection conn) throws SQLException {
+        return installSchema(conn, "pgq_node", PGQ_NODE_SCRIPT);
     }
 
     private static Outcome installSchema(Connection conn, String schema, String script) throws SQLException {

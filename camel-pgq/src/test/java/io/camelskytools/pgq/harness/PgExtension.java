@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Servers are shared by the tests of the class and stopped after it (and at JVM exit,
  * whatever happens). With {@link #withPgq()} every database comes with PgQ: ours from
- * sql/pgq, or Skytools' extension when {@code pgtest.schema=skytools}; it is installed
+ * sql/pgq, or Skytools' extension when {@code pgtest.schema=skytools} (the same for
+ * {@link #withPgqNode()} and pgq_node); it is installed
  * once per server in a template database and copied, which keeps a new database cheap.
  */
 public final class PgExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
@@ -37,6 +38,7 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
     private final int count;
     private boolean pgq;
     private boolean coop;
+    private boolean node;
     private final List<PgServer> servers = new ArrayList<>();
     private final List<TestDb> dbs = new ArrayList<>();
     private final List<Boolean> templateReady = new ArrayList<>();
@@ -60,6 +62,16 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
     public PgExtension withPgqCoop() {
         this.pgq = true;
         this.coop = true;
+        return this;
+    }
+
+    /**
+     * Every fresh database also gets pgq_node: ours from sql/pgq_node, or Skytools' extension
+     * ({@code CREATE EXTENSION pgq_node}) when {@code pgtest.schema=skytools}.
+     */
+    public PgExtension withPgqNode() {
+        this.pgq = true;
+        this.node = true;
         return this;
     }
 
@@ -152,6 +164,16 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
             }
             if (coop) {
                 SchemaInstaller.installPgqCoop(c);
+            }
+            if (node) {
+                if (PgTestConfig.skytoolsSchema()) {
+                    try (Statement st = c.createStatement()) {
+                        // fails (never skips) when postgresql-15-pgq-node is not installed
+                        st.execute("create extension pgq_node");
+                    }
+                } else {
+                    SchemaInstaller.installPgqNode(c);
+                }
             }
         }
         // a real template: tools that scan the server's databases (pgqd, discovery) leave it alone
