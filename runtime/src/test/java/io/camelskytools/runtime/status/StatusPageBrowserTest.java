@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,8 +78,13 @@ class StatusPageBrowserTest {
         // the page redraws its tables and chart on every refresh: an element found just before may be gone
         wait.ignoring(StaleElementReferenceException.class);
         // the runtime may still be starting: reload until the page is served
-        wait.ignoring(org.openqa.selenium.NoSuchElementException.class).until(b -> {
-            b.get("http://127.0.0.1:" + mgmtPort + "/status");
+        wait.until(b -> {
+            try {
+                b.get("http://127.0.0.1:" + mgmtPort + "/status");
+            } catch (WebDriverException notServedYet) {
+                // chromedriver reports a refused connection as an error, not as an error page
+                return false;
+            }
             return !b.findElements(By.id("lag-chart")).isEmpty();
         });
 
@@ -94,9 +100,12 @@ class StatusPageBrowserTest {
                 .map(WebElement::getText).toList());
         assertThat(queueCells).contains("orders", "<i>odd</i>");
         assertThat(browser.findElements(By.cssSelector("#queues-main i"))).isEmpty();
-        assertThat(wait.until(b -> b.findElement(By.cssSelector("[data-db='main']")).getText())).isEqualTo("healthy");
-        assertThat(wait.until(b -> b.findElement(By.id("consumers-main")).isDisplayed())).isTrue();
-        assertThat(wait.until(b -> b.findElement(By.id("legend")).getText())).contains("main/orders/reporting");
+        String health = wait.until(b -> b.findElement(By.cssSelector("[data-db='main']")).getText());
+        assertThat(health).isEqualTo("healthy");
+        Boolean consumersShown = wait.until(b -> b.findElement(By.id("consumers-main")).isDisplayed());
+        assertThat(consumersShown).isTrue();
+        String legend = wait.until(b -> b.findElement(By.id("legend")).getText());
+        assertThat(legend).contains("main/orders/reporting");
 
         assertThat(run.exit(60)).isZero();
     }
