@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -45,6 +46,8 @@ import picocli.CommandLine.Model.CommandSpec;
                        + " with a demo queue.")
 public final class RunCommand implements Callable<Integer> {
 
+    private static final int SHUTDOWN_TIMEOUT_SECONDS = 10;
+
     @ParentCommand
     SkytoolsCli root;
 
@@ -76,6 +79,8 @@ public final class RunCommand implements Callable<Integer> {
         Duration retryPeriod = config.duration("skytools.retry.period", Duration.ofSeconds(30));
         Duration maintPeriod = config.duration("skytools.maint.period", Duration.ofSeconds(120));
         EmbeddedDatabase embedded = null;
+        // released once everything below is closed: the embedded server's exit hook waits for it
+        CountDownLatch finished = new CountDownLatch(1);
         org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker = null;
         List<HikariDataSource> pools = new ArrayList<>();
         Path managementAuth = null;
@@ -89,6 +94,8 @@ public final class RunCommand implements Callable<Integer> {
             } else if (dbs.isEmpty()) {
                 out.println("skytools: no database configured (" + config.source() + "): starting an embedded PostgreSQL");
                 embedded = EmbeddedDatabase.start(dataDir.toAbsolutePath(), port);
+                // Ctrl-C: Camel finishes the batch in hand first, then the server stops
+                embedded.stopAtExitAfter(finished, Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS + 15));
                 out.println("skytools: embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + embedded.dataDir());
                 dbs.put("main", embedded.config());
                 demo = config.bool("skytools.demo", true);
@@ -141,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
                 main.addInitialProperty("skytools.demo.db", dbs.values().iterator().next().beanName());
             }
             main.configure().setName("skytools");
-            main.configure().setShutdownTimeout(10);
+            main.configure().setShutdownTimeout(SHUTDOWN_TIMEOUT_SECONDS);
             if (duration > 0) {
                 main.configure().setDurationMaxSeconds(duration);
             }
@@ -154,15 +161,19 @@ public final class RunCommand implements Callable<Integer> {
             main.run();
             return 0;
         } finally {
-            if (broker != null) {
-                broker.stop();
-            }
-            pools.forEach(HikariDataSource::close);
-            if (managementAuth != null) {
-                Files.deleteIfExists(managementAuth);
-            }
-            if (embedded != null) {
-                embedded.close();
+            try {
+                if (broker != null) {
+                    broker.stop();
+                }
+                pools.forEach(HikariDataSource::close);
+                if (managementAuth != null) {
+                    Files.deleteIfExists(managementAuth);
+                }
+                if (embedded != null) {
+                    embedded.close();
+                }
+            } finally {
+                finished.countDown();
             }
         }
     }

@@ -98,6 +98,54 @@ class RunProcessIT {
     }
 
     @Test
+    void ctrlCOnTheEmbeddedDatabaseStopsItOnlyAfterTheBatchInHand() throws Exception {
+        int events = 20;
+        int port = freePort();
+        Path data = dir.resolve("embedded/data");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, port);
+             Connection c = Connections.open(db.config())) {
+            SchemaInstaller.installPgq(c);
+            PgqClient.createQueue(c, "work");
+            PgqClient.createQueue(c, "done");
+            PgqClient.registerConsumer(c, "work", "slow", null);
+            // one statement: all events land in one batch
+            c.createStatement().execute("select pgq.insert_event('work', 'job', i::text) from generate_series(1, "
+                                        + events + ") i");
+        }
+        // 200 ms per event: the batch takes about 4 s, Ctrl-C comes in the middle of it
+        Path routes = dir.resolve("slow.yaml");
+        Files.writeString(routes, String.join("\n",
+                "- route:",
+                "    id: slow-worker",
+                "    from:",
+                "      uri: \"pgq:work?dataSource=#db-main&consumerName=slow\"",
+                "      steps:",
+                "        - delay:",
+                "            constant: \"200\"",
+                "        - log: \"slow-worker: job ${body}\"",
+                "        - setHeader:",
+                "            name: CamelPgqEventType",
+                "            constant: processed",
+                "        - to: \"pgq:done?dataSource=#db-main\"", ""));
+        start("run", "--data-dir", data.toString(), "--port", Integer.toString(port), "--routes", "file:" + routes);
+        await().atMost(Duration.ofSeconds(90)).until(() -> output.indexOf("slow-worker: job") >= 0);
+
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s of Ctrl-C; output:%n%s", output).isTrue();
+
+        // the run stopped its server (else this start would find the port or the data directory taken)
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, port);
+             Connection c = Connections.open(db.config())) {
+            assertThat(QueryRows.list(c, "select current_batch from pgq.get_consumer_info('work', 'slow')").get(0))
+                    .as("the batch was finished before the server stopped; output:%n%s", output)
+                    .containsEntry("current_batch", null);
+            assertThat(QueryRows.list(c, "select count(*) as n from pgq.event_template where ev_type = 'processed'")
+                    .get(0).get("n")).as("every event went through the route once").isEqualTo((long) events);
+        }
+        assertThat(output).doesNotContain("57P01").doesNotContain("terminating connection due to administrator command");
+    }
+
+    @Test
     void databaseDownAtStartIsWaitedFor() throws Exception {
         int port = freePort();
         Path cfg = dir.resolve("skytools.properties");
