@@ -18,6 +18,7 @@ public final class SchemaInstaller {
     public static final String PGQ_COOP_SCRIPT = "camel-skytools/sql/pgq_coop/install.sql";
     public static final String PGQ_EXT_SCRIPT = "camel-skytools/sql/pgq_ext/install.sql";
     public static final String PGQ_NODE_SCRIPT = "camel-skytools/sql/pgq_node/install.sql";
+    public static final String LONDISTE_SCRIPT = "camel-skytools/sql/londiste/install.sql";
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
 
@@ -62,6 +63,14 @@ public final class SchemaInstaller {
      */
     public static Outcome installPgqNode(Connection conn) throws SQLException {
         return installSchema(conn, "pgq_node", PGQ_NODE_SCRIPT);
+    }
+
+    /**
+     * Installs or upgrades londiste (replication support; needs pgq and pgq_node, ours or
+     * Skytools'), keeping table states; leaves a londiste that is not ours alone.
+     */
+    public static Outcome installLondiste(Connection conn) throws SQLException {
+        return installSchema(conn, "londiste", LONDISTE_SCRIPT);
     }
 
     private static Outcome installSchema(Connection conn, String schema, String script) throws SQLException {

@@ -39,6 +39,7 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
     private boolean pgq;
     private boolean coop;
     private boolean node;
+    private boolean londiste;
     private final List<PgServer> servers = new ArrayList<>();
     private final List<TestDb> dbs = new ArrayList<>();
     private final List<Boolean> templateReady = new ArrayList<>();
@@ -72,6 +73,17 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
     public PgExtension withPgqNode() {
         this.pgq = true;
         this.node = true;
+        return this;
+    }
+
+    /**
+     * Every fresh database also gets pgq_node and londiste: ours from sql/londiste, or
+     * Skytools' extensions ({@code CREATE EXTENSION pgq_node, londiste}) when
+     * {@code pgtest.schema=skytools}.
+     */
+    public PgExtension withLondiste() {
+        withPgqNode();
+        this.londiste = true;
         return this;
     }
 
@@ -173,6 +185,16 @@ public final class PgExtension implements BeforeAllCallback, AfterAllCallback, B
                     }
                 } else {
                     SchemaInstaller.installPgqNode(c);
+                }
+            }
+            if (londiste) {
+                if (PgTestConfig.skytoolsSchema()) {
+                    try (Statement st = c.createStatement()) {
+                        // fails (never skips) when postgresql-15-londiste-sql is not installed
+                        st.execute("create extension londiste");
+                    }
+                } else {
+                    SchemaInstaller.installLondiste(c);
                 }
             }
         }
