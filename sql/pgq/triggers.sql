@@ -812,8 +812,9 @@ $fn$;
 -- pgq._trg_shape(relid)
 --
 --   What logutriga's fast path needs to know about a table, as one text
---   of chr(31) separated parts: the pkey list, the 1-based positions of
---   the pkey columns among the live columns, then the live column names.
+--   of chr(31) separated parts: the PRIMARY KEY index, the pkey list,
+--   the 1-based positions of the pkey columns among the live columns,
+--   then the live column names.
 --   Same catalog reading as _trg_fire: the key columns of the PRIMARY
 --   KEY, by current name (both empty for a table without one).  Returns
 --   '' when the fast path must not be used: magic _pgq_ev_ columns, or
@@ -830,13 +831,14 @@ declare
     v_pos   int4[] := '{}';
     v_pkey  text[] := '{}';
     v_num   int2;
+    v_index oid;
 begin
     select array_agg(a.attname::text order by a.attnum), array_agg(a.attnum order by a.attnum)
       into v_names, v_nums
       from pg_catalog.pg_attribute a
      where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
-    select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1]
-      into v_keys
+    select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1], ix.indexrelid
+      into v_keys, v_index
       from pg_catalog.pg_index ix
      where ix.indrelid = i_relid and ix.indisprimary;
     if v_names is null or array_to_string(v_names, ',') ~ E'_pgq_ev_|[\\x01\\x02\\x1f]' then
@@ -846,8 +848,45 @@ begin
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return array_to_string(v_pkey, ',') || chr(31) || array_to_string(v_pos, ',')
+    return coalesce(v_index::text, '') || chr(31) || array_to_string(v_pkey, ',') || chr(31) || array_to_string(v_pos, ',')
            || chr(31) || array_to_string(v_names, chr(31));
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_shape_holds(relid, shape parts, row)
+--
+--   Whether a shape kept from an earlier transaction still describes the
+--   table, checked without reading catalog tables: the row's own column
+--   names (from the relation's current descriptor, in attnum order) must
+--   be the kept ones, the table's replica identity index, which under
+--   REPLICA IDENTITY DEFAULT is the PRIMARY KEY, must be the kept pkey
+--   index, and that index's key columns must still carry the kept names.
+--   A table without a pkey, or whose replica identity is another index,
+--   is read again in every transaction.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_shape_holds(i_relid oid, i_parts text[], i_row record)
+returns boolean
+language plpgsql stable
+as $fn$
+declare
+    v_pkey text[];
+    i      int4;
+begin
+    if coalesce(cardinality(i_parts), 0) < 5 or i_parts[2] = ''
+       or i_parts[2] is distinct from pg_catalog.pg_get_replica_identity_index(i_relid)::oid::text
+       or i_parts[5:] <> array(select pg_catalog.json_object_keys(pg_catalog.row_to_json(i_row)))
+    then
+        return false;
+    end if;
+    v_pkey := pg_catalog.string_to_array(i_parts[3], ',');
+    for i in 1 .. cardinality(v_pkey) loop
+        if pg_catalog.pg_get_indexdef(i_parts[2]::oid, i, false) <> v_pkey[i] then
+            return false;
+        end if;
+    end loop;
+    return true;
 end;
 $fn$;
 
@@ -914,17 +953,23 @@ begin
                 v_shape := pg_catalog.current_setting(v_set, true);
             end if;
             if v_key = pg_catalog.chr(31) or v_shape is null or not pg_catalog.starts_with(v_shape, v_key) then
-                v_shape := v_key || pgq._trg_shape(TG_RELID);
+                -- [1] key, [2] pkey index, [3] pkey list, [4] pkey positions, [5..] column names
+                v_parts := pg_catalog.string_to_array(v_shape, pg_catalog.chr(31));
+                if pgq._trg_shape_holds(TG_RELID, v_parts, case when TG_OP = 'DELETE' then OLD else NEW end) then
+                    -- kept from an earlier transaction and still right: take it on
+                    v_shape := v_key || pg_catalog.substr(v_shape, pg_catalog.strpos(v_shape, pg_catalog.chr(31)) + 1);
+                else
+                    v_shape := v_key || pgq._trg_shape(TG_RELID);
+                end if;
                 if v_key <> pg_catalog.chr(31) then
                     perform pg_catalog.set_config(v_set, v_shape, false);
                 end if;
             end if;
-            -- [1] key, [2] pkey list, [3] pkey positions, [4..] column names
             v_parts := pg_catalog.string_to_array(v_shape, pg_catalog.chr(31));
-            exit fast when coalesce(pg_catalog.cardinality(v_parts), 0) < 4;
-            v_n := pg_catalog.cardinality(v_parts) - 3;
+            exit fast when coalesce(pg_catalog.cardinality(v_parts), 0) < 5;
+            v_n := pg_catalog.cardinality(v_parts) - 4;
             -- no pkey: only an INSERT is logged, the general path refuses the rest
-            exit fast when v_parts[2] = '' and TG_OP <> 'INSERT';
+            exit fast when v_parts[3] = '' and TG_OP <> 'INSERT';
 
             if TG_OP = 'DELETE' then
                 v_text := OLD::text;
@@ -949,7 +994,7 @@ begin
                 else
                     v_olds := pgq._trg_row_fields(v_text);
                 end if;
-                foreach i in array pg_catalog.string_to_array(v_parts[3], ',')::int4[] loop
+                foreach i in array pg_catalog.string_to_array(v_parts[4], ',')::int4[] loop
                     exit fast when v_olds[i] is distinct from v_vals[i];
                 end loop;
             end if;
@@ -957,9 +1002,9 @@ begin
             -- col=val&col2=val2 with chr(1)/chr(2) for '&'/'=', as _trg_urlenc_row
             for i in 1 .. v_n loop
                 if v_vals[i] is null then
-                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 3];
+                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 4];
                 else
-                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 3] || pg_catalog.chr(2) || v_vals[i];
+                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 4] || pg_catalog.chr(2) || v_vals[i];
                 end if;
             end loop;
             v_raw := pg_catalog.substr(v_raw, 2);
@@ -973,7 +1018,7 @@ begin
                 v_raw := pg_catalog.replace(v_raw, ' ', '+');
             end if;
 
-            perform pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_parts[2],
+            perform pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_parts[3],
                                      pg_catalog.replace(pg_catalog.replace(v_raw, pg_catalog.chr(1), '&'),
                                                         pg_catalog.chr(2), '='),
                                      TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);

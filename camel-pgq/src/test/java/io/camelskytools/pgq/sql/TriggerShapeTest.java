@@ -200,6 +200,50 @@ class TriggerShapeTest extends PgqSqlTestSupport {
         }
     }
 
+    /** Each statement its own transaction: what is kept from the last one must be checked. */
+    @Test
+    void changesBetweenTransactions() throws Exception {
+        try (Sql s = open()) {
+            s.exec("create table t (a int, b int, c text, constraint t_pkey primary key (b))");
+            londisteTrigger(s, "t");
+            s.exec("insert into t values (1, 10, 'x')");
+            // same names in the same order, but the key column is now the first one
+            s.exec("alter table t drop column a");
+            s.exec("alter table t rename column b to a");
+            s.exec("alter table t rename column c to b");
+            s.exec("alter table t add column c text");
+            s.exec("insert into t values (20, 'y', 'z')");
+            s.exec("alter table t rename column b to tmp");
+            s.exec("alter table t rename column c to b");
+            s.exec("alter table t rename column tmp to c");
+            // columns now a, c, b
+            s.exec("insert into t values (30, 'p', 'q')");
+            s.exec("alter table t drop constraint t_pkey, add constraint t_pkey primary key (a, c)");
+            s.exec("insert into t values (40, 'r', 's')");
+            s.exec("update t set b = 'u' where a = 40");
+            s.exec("create unique index t_c on t (c)");
+            s.exec("alter table t drop constraint t_pkey, add constraint t_pkey primary key using index t_c");
+            s.exec("update t set b = 'v' where a = 40");
+            s.exec("alter table t drop constraint t_pkey");
+            s.exec("insert into t values (50, 'w', 'x')");
+            assertThat(s.error("delete from t")).isEqualTo("Update/Delete on table without pkey");
+            s.exec("alter table t add primary key (a)");
+            s.exec("alter table t replica identity full");
+            s.exec("delete from t where a = 50");
+            // Skytools' C trigger keeps the index's own (old) column name: docs/compatibility.md
+            String renamedKey = skytools() ? "b" : "a";
+            assertThat(drain(s)).containsExactly(
+                    "I:b | a=1&b=10&c=x | public.t",
+                    "I:" + renamedKey + " | a=20&b=y&c=z | public.t",
+                    "I:" + renamedKey + " | a=30&c=p&b=q | public.t",
+                    "I:a,c | a=40&c=r&b=s | public.t",
+                    "U:a,c | a=40&c=r&b=u | public.t",
+                    "U:c | a=40&c=r&b=v | public.t",
+                    "I: | a=50&c=w&b=x | public.t",
+                    "D:a | a=50&c=w&b=x | public.t");
+        }
+    }
+
     @Test
     void anotherSessionChangesTheTableBetweenTransactions() throws Exception {
         try (Sql s = open(); Sql other = PG.db().open()) {
