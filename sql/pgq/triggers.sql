@@ -863,8 +863,10 @@ $fn$;
 --   be the kept ones, the table's replica identity index, which under
 --   REPLICA IDENTITY DEFAULT is the PRIMARY KEY, must be the kept pkey
 --   index, and that index's key columns must still carry the kept names.
---   A table without a pkey, or whose replica identity is another index,
---   is read again in every transaction.
+--   Kept without a pkey: there must be no identity index, and the
+--   identity must be DEFAULT (one pg_class row read).  A table whose
+--   replica identity is not DEFAULT and that has a pkey is read again in
+--   every transaction.
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_shape_holds(i_relid oid, i_parts text[], i_row record)
 returns boolean
@@ -874,11 +876,15 @@ declare
     v_pkey text[];
     i      int4;
 begin
-    if coalesce(cardinality(i_parts), 0) < 5 or i_parts[2] = ''
-       or i_parts[2] is distinct from pg_catalog.pg_get_replica_identity_index(i_relid)::oid::text
+    if coalesce(cardinality(i_parts), 0) < 5
+       or coalesce(pg_catalog.pg_get_replica_identity_index(i_relid)::oid::text, '') <> i_parts[2]
        or i_parts[5:] <> array(select pg_catalog.json_object_keys(pg_catalog.row_to_json(i_row)))
     then
         return false;
+    end if;
+    if i_parts[2] = '' then
+        -- no identity index: no pkey only under REPLICA IDENTITY DEFAULT
+        return (select c.relreplident = 'd' from pg_catalog.pg_class c where c.oid = i_relid);
     end if;
     v_pkey := pg_catalog.string_to_array(i_parts[3], ',');
     for i in 1 .. cardinality(v_pkey) loop
