@@ -935,6 +935,8 @@ declare
     v_vals  text[];
     v_olds  text[];
     v_text  text;
+    v_row   text;
+    v_q     int4;
     v_raw   text := '';
     v_n     int4;
     i       int4;
@@ -992,16 +994,33 @@ begin
             end if;
             exit fast when pg_catalog.cardinality(v_vals) <> v_n;
 
-            -- UPDATE of a pkey value (or one to compare by type): general path
+            -- UPDATE of a pkey value (or one to compare by type): general path.
+            -- The OLD key fields are read from the text before its first quote
+            -- when they lie there (an unquoted empty field is NULL); else the
+            -- whole OLD row is split.
             if TG_OP = 'UPDATE' then
-                v_text := OLD::text;
-                if pg_catalog.strpos(v_text, '"') = 0 and v_n > 1 then
-                    v_olds := pg_catalog.string_to_array(pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2), ',', '');
+                v_olds := null;
+                v_row := OLD::text;
+                v_q := pg_catalog.strpos(v_row, '"');
+                -- v_q becomes the number of whole fields in v_text
+                if v_q = 0 then
+                    v_text := pg_catalog.substr(v_row, 2, pg_catalog.length(v_row) - 2);
+                    v_q := 1;
                 else
-                    v_olds := pgq._trg_row_fields(v_text);
+                    -- before a quote, a field is whole only if a comma follows it
+                    v_text := pg_catalog.substr(v_row, 2, v_q - 2);
+                    v_q := 0;
                 end if;
+                v_q := v_q + pg_catalog.length(v_text) - pg_catalog.length(pg_catalog.replace(v_text, ',', ''));
                 foreach i in array pg_catalog.string_to_array(v_parts[4], ',')::int4[] loop
-                    exit fast when v_olds[i] is distinct from v_vals[i];
+                    if v_olds is null and v_n > 1 and v_q >= i then
+                        exit fast when nullif(pg_catalog.split_part(v_text, ',', i), '') is distinct from v_vals[i];
+                    else
+                        if v_olds is null then
+                            v_olds := pgq._trg_row_fields(v_row);
+                        end if;
+                        exit fast when v_olds[i] is distinct from v_vals[i];
+                    end if;
                 end loop;
             end if;
 

@@ -334,6 +334,31 @@ class TriggerShapeTest extends PgqSqlTestSupport {
         }
     }
 
+    /** On UPDATE the shortcut reads the old key from the row text before its first quote, or splits it all. */
+    @Test
+    void keyBeforeAndAfterQuotedFields() throws Exception {
+        try (Sql s = open()) {
+            s.exec("create table k (txt text, id int, n text, primary key (id))");
+            londisteTrigger(s, "k");
+            s.exec("insert into k values ('a b', 1, 'x'), ('', 2, null)");
+            s.exec("update k set n = 'y'");
+            assertThat(s.error("update k set id = 11 where id = 1")).isEqualTo("primary key update not allowed");
+            assertThat(s.error("update k set id = 12 where id = 2")).isEqualTo("primary key update not allowed");
+            s.exec("create table k2 (id int primary key, txt text)");
+            londisteTrigger(s, "k2");
+            s.exec("insert into k2 values (1, 'a b')");
+            assertThat(s.error("update k2 set id = 2")).isEqualTo("primary key update not allowed");
+            s.exec("update k2 set txt = '(x, y)'");
+            assertThat(drain(s)).containsExactly(
+                    "I:id | txt=a+b&id=1&n=x | public.k",
+                    "I:id | txt=&id=2&n | public.k",
+                    "U:id | txt=a+b&id=1&n=y | public.k",
+                    "U:id | txt=&id=2&n=y | public.k",
+                    "I:id | id=1&txt=a+b | public.k2",
+                    "U:id | id=1&txt=%28x%2c+y%29 | public.k2");
+        }
+    }
+
     @Test
     void singleColumnTableAndBeforeTrigger() throws Exception {
         try (Sql s = open()) {
