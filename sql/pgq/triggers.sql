@@ -937,6 +937,7 @@ declare
     v_text  text;
     v_row   text;
     v_q     int4;
+    v_evid  int8;
     v_raw   text := '';
     v_n     int4;
     i       int4;
@@ -1043,7 +1044,8 @@ begin
                 v_raw := pg_catalog.replace(v_raw, ' ', '+');
             end if;
 
-            perform pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_parts[3],
+            -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
+            v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_parts[3],
                                      pg_catalog.replace(pg_catalog.replace(v_raw, pg_catalog.chr(1), '&'),
                                                         pg_catalog.chr(2), '='),
                                      TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
