@@ -18,9 +18,8 @@ import io.camelskytools.jdbc.QueryRows;
  */
 public final class PgqInfo {
 
-    private static final String QUEUES = "select queue_name, queue_ntables, queue_cur_table, queue_external_ticker,"
-            + " queue_ticker_paused, extract(epoch from ticker_lag)::float8, ev_per_sec, coalesce(ev_new, 0), last_tick_id"
-            + " from pgq.get_queue_info() where ?::text is null or queue_name = ?";
+    private static final String QUEUE_COLUMNS = "select queue_name, queue_ntables, queue_cur_table, queue_external_ticker,"
+            + " queue_ticker_paused, extract(epoch from ticker_lag)::float8, ev_per_sec, coalesce(ev_new, 0), last_tick_id";
     private static final String CONSUMERS = "select queue_name, consumer_name, extract(epoch from lag)::float8,"
             + " extract(epoch from last_seen)::float8, last_tick, current_batch, next_tick, coalesce(pending_events, 0)"
             + " from pgq.get_consumer_info(?, ?)";
@@ -31,9 +30,12 @@ public final class PgqInfo {
     /** Every queue (queue null) or the one named, ordered by name. */
     public static List<QueueInfo> queues(Connection c, String queue) throws SQLException {
         List<QueueInfo> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(QUEUES)) {
-            ps.setString(1, queue);
-            ps.setString(2, queue);
+        // one queue through PgQ's one-queue form: no figures computed for the others
+        String sql = QUEUE_COLUMNS + (queue == null ? " from pgq.get_queue_info()" : " from pgq.get_queue_info(?)");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (queue != null) {
+                ps.setString(1, queue);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double evPerSec = rs.getDouble(7);
