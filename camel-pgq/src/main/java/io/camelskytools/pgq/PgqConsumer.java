@@ -20,7 +20,7 @@ import io.camelskytools.pgq.consumer.FailurePolicy;
 import io.camelskytools.pgq.consumer.NoopConsumerMetrics;
 import io.camelskytools.pgq.consumer.QueueBatchReader;
 import io.camelskytools.pgq.consumer.RetryThenDeadLetter;
-import io.camelskytools.pgq.consumer.TargetTransaction;
+import io.camelskytools.pgq.consumer.PgqExtTransaction;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
@@ -127,7 +127,7 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
         }
         // pgq_ext keys a record by (consumer, subconsumer); '' for a plain consumer
         String sub = config.getSubconsumer() == null ? "" : config.getSubconsumer();
-        return batchId -> TargetTransaction.begin(target, config.getConsumerName(), sub, batchId);
+        return batch -> PgqExtTransaction.begin(target, config.getConsumerName(), sub, batch.batchId());
     }
 
     private void register() throws SQLException {

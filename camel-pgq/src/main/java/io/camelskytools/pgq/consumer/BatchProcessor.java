@@ -39,7 +39,7 @@ public final class BatchProcessor {
     /** Opens the target transaction of a batch (exactly-once); null for none. */
     @FunctionalInterface
     public interface TargetTransactions {
-        TargetTransaction begin(long batchId) throws SQLException;
+        TargetTransaction begin(BatchInfo batch) throws SQLException;
     }
 
     public BatchProcessor(BatchReader reader, int fetchSize, EventGrouping grouping, EventDelivery delivery,
@@ -81,7 +81,7 @@ public final class BatchProcessor {
         pending = Math.max(1, batch.isStreamed() ? 0 : batch.events().size());
         List<Long> retries = new ArrayList<>();
         int count;
-        try (TargetTransaction target = targets == null ? null : targets.begin(batch.id())) {
+        try (TargetTransaction target = targets == null ? null : targets.begin(batch.info())) {
             if (target != null && target.alreadyApplied()) {
                 LOG.info("pgq consumer {}: batch {} was already applied to the target; finishing it",
                         reader.consumerLabel(), batch.id());

@@ -1,94 +1,23 @@
 package io.camelskytools.pgq.consumer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 
-import io.camelskytools.pgq.PgqTargetDataSource;
-import io.camelskytools.pgq.client.PgqClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Exactly-once into a target database: one transaction on the target per batch, bound to
- * the thread through the {@link PgqTargetDataSource} so everything written while the batch is
- * handled joins it, committed together with the record of the batch (pgq_ext). A batch the
- * target has recorded already was applied before a crash and is only finished again.
+ * The transaction of one batch on the database the batch is applied to, for exactly-once:
+ * it records the batch together with what the batch wrote, so a batch is applied once even
+ * when the consumer crashes between the target's commit and finishing the batch. pgq_ext
+ * keys the record by batch id ({@link PgqExtTransaction}); a cascaded consumer records the
+ * batch's tick in pgq_node (Londiste).
  */
-public final class TargetTransaction implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TargetTransaction.class);
-
-    private final PgqTargetDataSource target;
-    private final Connection tx;
-    private final String consumer;
-    private final String subconsumer;
-    private final long batchId;
-    private final boolean alreadyApplied;
-    private boolean committed;
-
-    private TargetTransaction(PgqTargetDataSource target, Connection tx, String consumer, String subconsumer,
-                              long batchId, boolean alreadyApplied) {
-        this.target = target;
-        this.tx = tx;
-        this.consumer = consumer;
-        this.subconsumer = subconsumer;
-        this.batchId = batchId;
-        this.alreadyApplied = alreadyApplied;
-    }
-
-    /**
-     * Opens the batch's transaction on the target and, unless the batch was applied already,
-     * binds it to this thread. {@code subconsumer} is "" for a plain consumer (pgq_ext's key).
-     */
-    public static TargetTransaction begin(PgqTargetDataSource target, String consumer, String subconsumer, long batchId)
-            throws SQLException {
-        Connection tx = target.target().getConnection();
-        try {
-            tx.setAutoCommit(false);
-            boolean done = PgqClient.isBatchDone(tx, consumer, subconsumer, batchId);
-            TargetTransaction t = new TargetTransaction(target, tx, consumer, subconsumer, batchId, done);
-            if (!done) {
-                target.bind(tx);
-            }
-            return t;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(tx);
-            throw e;
-        }
-    }
+public interface TargetTransaction extends AutoCloseable {
 
     /** The target recorded this batch already: finishing it is all that is left. */
-    public boolean alreadyApplied() {
-        return alreadyApplied;
-    }
+    boolean alreadyApplied();
 
-    /** Records the batch as applied and commits it with everything written through the target. */
-    public void commit() throws SQLException {
-        target.unbind();
-        PgqClient.setBatchDone(tx, consumer, subconsumer, batchId);
-        tx.commit();
-        committed = true;
-    }
+    /** Records the batch as applied and commits it with everything written in it. */
+    void commit() throws SQLException;
 
-    /** Unbinds and, unless committed, rolls back: the batch stays unapplied. */
+    /** Rolls back unless committed, and gives the connection back. */
     @Override
-    public void close() {
-        target.unbind();
-        if (!committed) {
-            try {
-                tx.rollback();
-            } catch (SQLException e) {
-                LOG.debug("rolling back batch {} on the target: {}", batchId, e.getMessage());
-            }
-        }
-        closeQuietly(tx);
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("closing the target connection: {}", e.getMessage());
-        }
-    }
+    void close() throws SQLException;
 }

@@ -1,0 +1,180 @@
+package io.camelskytools.londiste.admin;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.camelskytools.jdbc.QueryRows;
+import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
+import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.node.NodeInfo;
+import io.camelskytools.londiste.node.ResultRow;
+import io.camelskytools.londiste.table.CopyState;
+import io.camelskytools.londiste.table.TableClient;
+import io.camelskytools.londiste.table.TableInfo;
+
+/** add-table, remove-table, resync and the table list, on the local node. */
+public final class TableSetup {
+
+    private final String queue;
+
+    public TableSetup(String queue) {
+        this.queue = queue;
+    }
+
+    /** The outcome of one table: londiste's code and note. */
+    public record Outcome(String table, int code, String note) {
+        public boolean ok() {
+            return code < 400;
+        }
+    }
+
+    /**
+     * Adds the tables {@code patterns} name (globs allowed; {@code all}: every candidate)
+     * with the given options. Each table is added in its own transaction, as londiste3 does.
+     */
+    public List<Outcome> addTables(Connection c, List<String> patterns, boolean all, AddTableOptions options)
+            throws SQLException {
+        NodeInfo node = requireNode(c);
+        if (!node.isRoot()) {
+            syncTableList(c, node);
+        }
+        List<String> candidates = node.isRoot() ? rootCandidates(c) : queueTables(c);
+        List<String> names = expand(patterns, all, candidates);
+        String[] args = options.triggerArgArray();
+        String attrs = options.attrs();
+        List<Outcome> out = new ArrayList<>();
+        for (String t : names) {
+            ResultRow r = TableClient.addTable(c, queue, t, args, attrs, options.destTable());
+            out.add(new Outcome(t, r.code(), r.note()));
+        }
+        return out;
+    }
+
+    public List<Outcome> removeTables(Connection c, List<String> patterns) throws SQLException {
+        requireNode(c);
+        List<String> names = expand(patterns, false, localTables(c));
+        List<Outcome> out = new ArrayList<>();
+        for (String t : names) {
+            ResultRow r = TableClient.removeTable(c, queue, t);
+            out.add(new Outcome(t, r.code(), r.note()));
+        }
+        return out;
+    }
+
+    /** Sets the tables back to "copy not started": the worker copies them again. */
+    public List<Outcome> resync(Connection c, List<String> patterns) throws SQLException {
+        NodeInfo node = requireNode(c);
+        if (node.isRoot()) {
+            throw new LondisteException(400, "resync on the root makes no sense: the root holds the data");
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (String t : expand(patterns, false, localTables(c))) {
+            TableClient.setState(c, queue, t, null, CopyState.NEW);
+            out.add(new Outcome(t, 200, "Table " + t + " will be copied again"));
+        }
+        return out;
+    }
+
+    public List<TableInfo> tables(Connection c) throws SQLException {
+        requireNode(c);
+        List<TableInfo> out = new ArrayList<>();
+        for (TableInfo t : TableClient.tables(c, queue)) {
+            if (t.local()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Registers here the tables the provider has and this node does not know yet (the worker
+     * may not have read their add-table events), as londiste3's add-table does first.
+     */
+    private void syncTableList(Connection c, NodeInfo node) throws SQLException {
+        Set<String> known = new LinkedHashSet<>(queueTables(c));
+        try (Connection provider = Connections.open(Conninfo.parse(node.providerLocation()).jdbcUrl(),
+                "londiste admin")) {
+            for (TableInfo t : TableClient.tables(provider, queue)) {
+                if (!known.contains(t.name())) {
+                    TableClient.globalAddTable(c, queue, t.name()).orThrow("add table " + t.name());
+                }
+            }
+        }
+    }
+
+    private NodeInfo requireNode(Connection c) throws SQLException {
+        NodeInfo node = NodeClient.nodeInfo(c, queue);
+        if (node == null) {
+            throw new LondisteException(404, "this database is no node of queue " + queue);
+        }
+        return node;
+    }
+
+    private List<String> rootCandidates(Connection c) throws SQLException {
+        Set<String> out = new LinkedHashSet<>(queueTables(c));
+        for (Map<String, Object> r : QueryRows.list(c, "select obj_name from londiste.local_show_missing(?)"
+                                                       + " where obj_kind = 'r'", queue)) {
+            out.add((String) r.get("obj_name"));
+        }
+        return new ArrayList<>(out);
+    }
+
+    private List<String> queueTables(Connection c) throws SQLException {
+        return TableClient.tables(c, queue).stream().map(TableInfo::name).toList();
+    }
+
+    private List<String> localTables(Connection c) throws SQLException {
+        return TableClient.tables(c, queue).stream().filter(TableInfo::local).map(TableInfo::name).toList();
+    }
+
+    /**
+     * Names as given (a name without schema is in public), globs matched against the
+     * candidates. A plain name is passed on even when not a candidate, so londiste's own
+     * error says what is wrong with it.
+     */
+    static List<String> expand(List<String> patterns, boolean all, List<String> candidates) {
+        Set<String> out = new LinkedHashSet<>();
+        if (all) {
+            out.addAll(candidates);
+        }
+        for (String p : patterns) {
+            String fq = p.contains(".") ? p : "public." + p;
+            if (p.contains("*") || p.contains("?")) {
+                Pattern re = glob(fq);
+                boolean any = false;
+                for (String cand : candidates) {
+                    if (re.matcher(cand).matches()) {
+                        out.add(cand);
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    throw new LondisteException(404, "no table matches " + p);
+                }
+            } else {
+                out.add(fq);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char ch : glob.toCharArray()) {
+            switch (ch) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}

@@ -1,0 +1,316 @@
+package io.camelskytools.londiste.copy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.camelskytools.jdbc.SqlNames;
+import io.camelskytools.londiste.apply.EventKinds;
+import io.camelskytools.londiste.apply.HandlerSpec;
+import io.camelskytools.londiste.apply.RowWriter;
+import io.camelskytools.londiste.apply.TableChangeApplier;
+import io.camelskytools.londiste.worker.CascadedBatch;
+import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
+import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.table.CopyState;
+import io.camelskytools.londiste.table.TableClient;
+import io.camelskytools.londiste.table.TableInfo;
+import io.camelskytools.pgq.client.BatchInfo;
+import io.camelskytools.pgq.client.PgqClient;
+import io.camelskytools.pgq.client.PgqEvent;
+import io.camelskytools.pgq.consumer.BatchProcessor;
+import io.camelskytools.pgq.consumer.BatchWindow;
+import io.camelskytools.pgq.consumer.EventGrouping;
+import io.camelskytools.pgq.consumer.FailBatch;
+import io.camelskytools.pgq.consumer.NoopConsumerMetrics;
+import io.camelskytools.pgq.consumer.QueueBatchReader;
+import io.camelskytools.pgq.consumer.TargetTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The copy of one table beside the main worker, as Skytools' copy process does it: registers
+ * its own consumer ({@code <worker>.copy.<table>}) on the provider before copying, so every
+ * change after that tick reaches it; copies the rows in one provider snapshot and records it
+ * ({@code catching-up}); replays the table's changes the snapshot did not see until it has
+ * caught up ({@code wanna-sync:T}); and when the main worker stops at its next batch
+ * ({@code do-sync:T2}) applies up to that batch and hands the table over ({@code ok}).
+ * A crash restarts it from its state: a copy half done is copied again, a catch-up goes on.
+ */
+public final class CopyJob implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CopyJob.class);
+    private static final Duration WAIT = Duration.ofMillis(100);
+
+    private final String queue;
+    private final String table;
+    private final String worker;
+    private final String targetUrl;
+    private final String providerNode;
+    private final String providerLocation;
+    private final int fetchSize;
+    private volatile boolean stopped;
+    private volatile Exception failure;
+    private volatile CopyProgress progress;
+
+    CopyJob(String queue, String table, String worker, String targetUrl, String providerNode, String providerLocation,
+            int fetchSize) {
+        this.queue = queue;
+        this.table = table;
+        this.worker = worker;
+        this.targetUrl = targetUrl;
+        this.providerNode = providerNode;
+        this.providerLocation = providerLocation;
+        this.fetchSize = fetchSize;
+    }
+
+    /** The consumer a copy of {@code table} reads with, as Skytools names it. */
+    public static String consumerName(String worker, String table) {
+        return worker + ".copy." + table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Why the job ended early, or null. */
+    public Exception failure() {
+        return failure;
+    }
+
+    /** The COPY's progress (rows, bytes, rate), null before it starts. */
+    public CopyProgress progress() {
+        return progress;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        String consumer = consumerName(worker, table);
+        Thread.currentThread().setName("londiste-copy-" + table);
+        try (Connection target = Connections.openTarget(targetUrl, "londiste copy " + table);
+             Connection provider = Connections.open(Conninfo.parse(providerLocation).jdbcUrl(),
+                     "londiste copy " + table)) {
+            TableInfo t = TableClient.table(target, queue, table);
+            if (t == null || !t.local()) {
+                return;
+            }
+            CopyState s = t.state();
+            if (s.phase() == CopyState.Phase.NEW || s.phase() == CopyState.Phase.IN_COPY) {
+                copy(provider, target, t, consumer);
+            }
+            catchUp(provider, target, consumer);
+        } catch (Exception e) {
+            failure = e;
+            if (!stopped) {
+                LOG.error("londiste {}: copy of {} failed: {}", queue, table, e.getMessage());
+            }
+        }
+    }
+
+    private void copy(Connection provider, Connection target, TableInfo t, String consumer) throws SQLException {
+        TableInfo onProvider = TableClient.table(provider, queue, table);
+        if (onProvider == null || !onProvider.local() || onProvider.state().phase() != CopyState.Phase.OK) {
+            throw new LondisteException("table " + table + " is not in sync on provider " + providerNode
+                                        + ": cannot copy it from there yet");
+        }
+        // the consumer first: every change after its tick reaches the catch-up
+        PgqClient.unregisterConsumer(provider, queue, consumer);
+        PgqClient.registerConsumer(provider, queue, consumer, null);
+        long tick = consumerTick(provider, consumer);
+        NodeClient.registerConsumer(target, queue, consumer, providerNode, tick);
+        TableClient.setState(target, queue, table, null, CopyState.IN_COPY);
+        int fkeys = TableClient.dropFkeys(target, t.destination());
+        Map<String, String> attrs = t.attrMap();
+        LOG.info("londiste {}: copy of {} starts at tick {}{}", queue, table, tick,
+                fkeys > 0 ? " (" + fkeys + " foreign keys dropped until in sync)" : "");
+        provider.setAutoCommit(false);
+        provider.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        target.setAutoCommit(false);
+        try {
+            if (!"1".equals(attrs.get("skip_truncate"))) {
+                try (Statement st = target.createStatement()) {
+                    st.execute("truncate only " + SqlNames.quoteFqName(t.destination()));
+                }
+            }
+            CopyProgress done = TableCopy.copy(provider, target, table, t.destination(), attrs.get("copy_condition"),
+                    p -> {
+                        progress = p;
+                        LOG.info("londiste {}: copying {}", queue, p);
+                    });
+            progress = done;
+            String snapshot = snapshot(provider);
+            TableClient.setState(target, queue, table, snapshot, CopyState.CATCHING_UP);
+            target.commit();
+            provider.commit();
+            LOG.info("londiste {}: copied {}", queue, done);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(target);
+            rollbackQuietly(provider);
+            throw e;
+        } finally {
+            target.setAutoCommit(true);
+            provider.setAutoCommit(true);
+            provider.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        PgqClient.forceTick(provider, queue);
+    }
+
+    /**
+     * Replays the table's changes from the copy's tick on: skipping what the copy's snapshot
+     * saw, asking for the hand-over once caught up, handing over at the main worker's tick.
+     */
+    private void catchUp(Connection provider, Connection target, String consumer) throws Exception {
+        RowWriter writer = new RowWriter(target);
+        TableChangeApplier applier = new TableChangeApplier(writer);
+        CatchUp catchUp = new CatchUp(target, consumer, writer, applier);
+        BatchProcessor processor = new BatchProcessor(
+                new QueueBatchReader(queue, consumer, BatchWindow.EVERY_TICK, fetchSize), fetchSize,
+                EventGrouping.chunksOf(fetchSize), catchUp::apply, new FailBatch(consumer + " on " + queue),
+                catchUp::begin, Duration.ZERO, NoopConsumerMetrics.INSTANCE);
+        try {
+            while (!stopped) {
+                TableInfo t = TableClient.table(target, queue, table);
+                if (t == null || !t.local()) {
+                    LOG.info("londiste {}: table {} was removed while copying", queue, table);
+                    return;
+                }
+                CopyState s = t.state();
+                if (s.phase() == CopyState.Phase.OK) {
+                    finishConsumer(provider, target, consumer);
+                    LOG.info("londiste {}: table {} is in sync", queue, table);
+                    return;
+                }
+                catchUp.table = t;
+                if (s.phase() == CopyState.Phase.WANNA_SYNC) {
+                    pause();
+                    continue;
+                }
+                int n;
+                try {
+                    n = processor.processNext(provider);
+                } catch (HandedOver done) {
+                    continue;
+                }
+                if (n < 0 && s.phase() == CopyState.Phase.CATCHING_UP) {
+                    long at = NodeClient.consumerState(target, queue, consumer).completedTick();
+                    TableClient.setState(target, queue, table, t.customSnapshot(), CopyState.wannaSync(at));
+                    LOG.info("londiste {}: copy of {} caught up at tick {}", queue, table, at);
+                } else if (n < 0) {
+                    pause();
+                }
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    /** The catch-up's batch hooks: the hand-over check, the snapshot filter, this table only. */
+    private final class CatchUp {
+        private final Connection target;
+        private final String consumer;
+        private final RowWriter writer;
+        private final TableChangeApplier applier;
+        private TableInfo table;
+        private SnapshotFilter filter;
+        private String filterText;
+
+        CatchUp(Connection target, String consumer, RowWriter writer, TableChangeApplier applier) {
+            this.target = target;
+            this.consumer = consumer;
+            this.writer = writer;
+            this.applier = applier;
+        }
+
+        TargetTransaction begin(BatchInfo batch) throws SQLException {
+            CopyState s = table.state();
+            if (s.phase() == CopyState.Phase.DO_SYNC) {
+                if (batch.curTickId() == s.tick()) {
+                    // the main worker holds this very batch: from here on the table is its
+                    TableClient.setState(target, queue, table.name(), null, CopyState.OK);
+                    throw new HandedOver();
+                }
+                if (batch.curTickId() > s.tick()) {
+                    throw new LondisteException("Invalid table state: copy of " + table.name() + " at batch ending "
+                                                + batch.curTickId() + " is past the hand-over tick " + s.tick());
+                }
+            }
+            if (!java.util.Objects.equals(filterText, table.customSnapshot())) {
+                filter = SnapshotFilter.parse(table.customSnapshot());
+                filterText = table.customSnapshot();
+            }
+            long completed = NodeClient.consumerState(target, queue, consumer).completedTick();
+            return CascadedBatch.begin(target, queue, consumer, batch, completed,
+                    writer::flush);
+        }
+
+        Exception apply(BatchInfo batch, List<PgqEvent> events) throws SQLException {
+            for (PgqEvent ev : events) {
+                if (!EventKinds.isTableChange(ev) || !table.name().equals(EventKinds.table(ev))) {
+                    continue;
+                }
+                if (filter != null && filter.sees(ev.txid())) {
+                    continue;
+                }
+                applier.apply(ev, table.destination(), HandlerSpec.ofAttrs(table.attrMap()).args());
+            }
+            return null;
+        }
+    }
+
+    /** The batch that ends at the hand-over tick: the table is the main worker's now. */
+    private static final class HandedOver extends RuntimeException {
+        HandedOver() {
+            super("handed over", null, false, false);
+        }
+    }
+
+    private void finishConsumer(Connection provider, Connection target, String consumer) throws SQLException {
+        PgqClient.unregisterConsumer(provider, queue, consumer);
+        NodeClient.unregisterConsumer(target, queue, consumer);
+    }
+
+    private void pause() throws InterruptedException {
+        Thread.sleep(WAIT.toMillis());
+    }
+
+    private long consumerTick(Connection provider, String consumer) throws SQLException {
+        try (PreparedStatement ps = provider.prepareStatement(
+                "select last_tick from pgq.get_consumer_info(?, ?)")) {
+            ps.setString(1, queue);
+            ps.setString(2, consumer);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LondisteException("consumer " + consumer + " is not registered on the provider");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String snapshot(Connection provider) throws SQLException {
+        try (Statement st = provider.createStatement();
+             ResultSet rs = st.executeQuery("select txid_current_snapshot()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is closed by the caller
+        }
+    }
+}

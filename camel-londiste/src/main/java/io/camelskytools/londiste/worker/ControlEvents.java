@@ -1,0 +1,82 @@
+package io.camelskytools.londiste.worker;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.node.NodeInfo;
+import io.camelskytools.londiste.node.ResultRow;
+import io.camelskytools.londiste.table.TableClient;
+import io.camelskytools.pgq.client.PgqEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events of a queue that are not table changes, applied by the main worker in the
+ * batch's transaction: the cascade's own (pgq.location-info, pgq.unregister-location,
+ * pgq.global-watermark) and Londiste's (add-table, remove-table, update-seq, remove-seq,
+ * EXECUTE). Unknown types are left alone, as Skytools' worker does.
+ */
+final class ControlEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlEvents.class);
+
+    private final String queue;
+
+    ControlEvents(String queue) {
+        this.queue = queue;
+    }
+
+    /** Applies {@code ev} on {@code target} (in the batch's transaction); false when it is of no known type. */
+    boolean apply(Connection target, NodeInfo node, PgqEvent ev) throws SQLException {
+        String type = ev.type() == null ? "" : ev.type();
+        switch (type) {
+            case "pgq.location-info" -> NodeClient.registerLocation(target, queue, ev.data(), ev.extra2(),
+                    "true".equals(ev.extra3()) || "t".equals(ev.extra3()));
+            case "pgq.unregister-location" -> NodeClient.call(target, "pgq_node.unregister_location", queue, ev.data());
+            case "pgq.global-watermark" -> {
+                if (node.isBranch()) {
+                    NodeClient.setGlobalWatermark(target, queue, Long.parseLong(ev.data()));
+                }
+            }
+            case "londiste.add-table" -> TableClient.globalAddTable(target, queue, ev.data())
+                    .orThrow("add table " + ev.data() + " from the queue");
+            case "londiste.remove-table" -> {
+                ResultRow r = TableClient.globalRemoveTable(target, queue, ev.data());
+                if (!r.ok()) {
+                    LOG.info("londiste {}: remove-table {}: {} {}", queue, ev.data(), r.code(), r.note());
+                }
+            }
+            case "londiste.update-seq" -> TableClient.globalUpdateSeq(target, queue, ev.extra1(), Long.parseLong(ev.data()))
+                    .orThrow("update sequence " + ev.extra1());
+            case "londiste.remove-seq" -> TableClient.globalRemoveSeq(target, queue, ev.data());
+            case "EXECUTE" -> execute(target, ev);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * EXECUTE: a script run on the root, run here at the same place in the stream, once per
+     * database (londiste.applied_execute), with replication triggers quiet as on the root.
+     */
+    private void execute(Connection target, PgqEvent ev) throws SQLException {
+        String file = ev.extra1();
+        ResultRow start = NodeClient.call(target, "londiste.execute_start", queue, file, ev.data(), false, ev.extra2())
+                .orThrow("execute " + file);
+        if (start.code() != 200) {
+            LOG.info("londiste {}: {} already applied here, skipping", queue, file);
+            return;
+        }
+        NodeClient.call(target, "londiste.set_session_replication_role", "local", true);
+        try (Statement st = target.createStatement()) {
+            st.execute(ev.data());
+        }
+        NodeClient.call(target, "londiste.set_session_replication_role", "replica", true);
+        NodeClient.call(target, "londiste.execute_finish", queue, file).orThrow("finish execute " + file);
+        LOG.info("londiste {}: executed {}", queue, file);
+    }
+}

@@ -1,0 +1,270 @@
+package io.camelskytools.londiste.worker;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.camelskytools.londiste.apply.EventKinds;
+import io.camelskytools.londiste.apply.HandlerSpec;
+import io.camelskytools.londiste.apply.RowWriter;
+import io.camelskytools.londiste.apply.TableChangeApplier;
+import io.camelskytools.londiste.copy.CopyCoordinator;
+import io.camelskytools.londiste.node.ConsumerState;
+import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
+import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.node.NodeInfo;
+import io.camelskytools.londiste.table.CopyState;
+import io.camelskytools.londiste.table.TableClient;
+import io.camelskytools.londiste.table.TableInfo;
+import io.camelskytools.pgq.client.BatchInfo;
+import io.camelskytools.pgq.client.PgqEvent;
+import io.camelskytools.pgq.consumer.BatchProcessor;
+import io.camelskytools.pgq.consumer.BatchWindow;
+import io.camelskytools.pgq.consumer.EventGrouping;
+import io.camelskytools.pgq.consumer.FailBatch;
+import io.camelskytools.pgq.consumer.NoopConsumerMetrics;
+import io.camelskytools.pgq.consumer.QueueBatchReader;
+import io.camelskytools.pgq.consumer.TargetTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main Londiste worker of one node, one step at a time (the Camel consumer or the CLI
+ * calls {@link #step()} in a loop): on a leaf it takes the next batch from the provider
+ * through camel-pgq's batch processor, applies the changes of the tables that are in sync
+ * and the queue's control events on the target in one transaction with the batch's tick,
+ * and starts the copies of new tables beside it; on a root it publishes the global
+ * watermark and checks sequences.
+ */
+public final class LondisteWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LondisteWorker.class);
+
+    private final WorkerSettings settings;
+    private final ControlEvents control;
+    private final CopyCoordinator copies;
+    private Connection target;
+    private Connection provider;
+    private String providerLocation;
+    private RowWriter writer;
+    private BatchProcessor processor;
+    private String processorWorker;
+    private NodeInfo node;
+    private ConsumerState state;
+    private Map<String, TableInfo> tables = Map.of();
+    private long lastGlobalWatermark;
+    private long lastLocalWatermark;
+    private volatile boolean stopping;
+
+    public LondisteWorker(WorkerSettings settings) {
+        this.settings = settings;
+        this.control = new ControlEvents(settings.queue());
+        this.copies = new CopyCoordinator(settings);
+    }
+
+    /** The node as last read, null before the first step. */
+    public NodeInfo node() {
+        return node;
+    }
+
+    /**
+     * One step: the events applied from one batch, 0 when a batch was only finished or had to
+     * wait, -1 when there was nothing to do (paused, no new tick, a root).
+     */
+    public int step() throws Exception {
+        if (target == null) {
+            target = Connections.openTarget(settings.targetUrl(), "londiste worker " + settings.queue());
+            writer = new RowWriter(target);
+        }
+        node = NodeClient.nodeInfo(target, settings.queue());
+        if (node == null) {
+            throw new LondisteException(404, "this database is no node of queue " + settings.queue()
+                                             + " (create-root, create-branch or create-leaf first)");
+        }
+        if (node.isRoot()) {
+            rootDuties();
+            return -1;
+        }
+        if (node.combinedQueue() != null) {
+            throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
+                                        + node.combinedQueue() + "): not supported by this worker yet");
+        }
+        state = NodeClient.consumerState(target, settings.queue(), node.worker());
+        if (state.paused()) {
+            return -1;
+        }
+        if (!state.uptodate()) {
+            NodeClient.setUptodate(target, settings.queue(), node.worker(), true);
+        }
+        connectProvider(state.providerLocation());
+        tables = tableMap(TableClient.tables(target, settings.queue()));
+        copies.sync(tables.values(), node, state.providerNode(), providerLocation);
+        try {
+            int n = processor(node.worker()).processNext(provider);
+            if (n >= 0) {
+                afterBatch();
+            }
+            return n;
+        } catch (BatchDeferred d) {
+            LOG.debug("londiste {}: {}", settings.queue(), d.getMessage());
+            return 0;
+        }
+    }
+
+    private BatchProcessor processor(String worker) {
+        if (processor == null || !worker.equals(processorWorker)) {
+            processor = new BatchProcessor(new QueueBatchReader(settings.queue(), worker, BatchWindow.EVERY_TICK,
+                    settings.fetchSize()), settings.fetchSize(), EventGrouping.chunksOf(settings.fetchSize()),
+                    this::apply, new FailBatch(worker + " on " + settings.queue()), this::begin, Duration.ZERO,
+                    NoopConsumerMetrics.INSTANCE);
+            processorWorker = worker;
+        }
+        return processor;
+    }
+
+    /** Opens the batch's target transaction, after the copy hand-over has had its say. */
+    private TargetTransaction begin(BatchInfo batch) throws SQLException {
+        handOver(batch);
+        return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(), writer::flush);
+    }
+
+    /**
+     * A copy that caught up to tick T (wanna-sync:T) is told to stop at the end of the first
+     * batch of ours that goes past T (do-sync:cur); until it is done this batch waits.
+     */
+    private void handOver(BatchInfo batch) throws SQLException {
+        for (TableInfo t : tables.values()) {
+            CopyState s = t.state();
+            if (s.phase() == CopyState.Phase.DO_SYNC) {
+                throw new BatchDeferred("waiting for the copy of " + t.name() + " to reach tick " + s.tick());
+            }
+            if (s.phase() == CopyState.Phase.WANNA_SYNC && batch.curTickId() > s.tick()) {
+                TableClient.setState(target, settings.queue(), t.name(), t.customSnapshot(),
+                        CopyState.doSync(batch.curTickId()));
+                LOG.info("londiste {}: table {} hands over at tick {}", settings.queue(), t.name(), batch.curTickId());
+                throw new BatchDeferred("table " + t.name() + " syncs at tick " + batch.curTickId());
+            }
+        }
+    }
+
+    private Exception apply(BatchInfo batch, List<PgqEvent> events) throws Exception {
+        TableChangeApplier applier = new TableChangeApplier(writer);
+        for (PgqEvent ev : events) {
+            if (ev.retry() > 0) {
+                throw new LondisteException("event " + ev.id() + " is a retry event: a worker never retries");
+            }
+            if (EventKinds.isTableChange(ev)) {
+                TableInfo t = tables.get(EventKinds.table(ev));
+                if (t != null && t.local() && t.state().phase() == CopyState.Phase.OK) {
+                    applier.apply(ev, t.destination(), HandlerSpec.ofAttrs(t.attrMap()).args());
+                }
+            } else {
+                writer.flush();
+                control.apply(target, node, ev);
+            }
+        }
+        return null;
+    }
+
+    private void afterBatch() throws SQLException {
+        TableClient.restoreFkeys(target, settings.queue());
+        publishLocalWatermark();
+    }
+
+    private void rootDuties() throws SQLException {
+        long now = System.nanoTime();
+        if (lastGlobalWatermark == 0 || now - lastGlobalWatermark >= settings.globalWatermarkPeriod().toNanos()) {
+            NodeClient.setGlobalWatermark(target, settings.queue(), null);
+            lastGlobalWatermark = now;
+        }
+        NodeClient.call(target, "londiste.root_check_seqs", settings.queue());
+    }
+
+    /** Tells the provider how far this node (and what hangs below it) has come, so it keeps what we need. */
+    private void publishLocalWatermark() throws SQLException {
+        long now = System.nanoTime();
+        if (lastLocalWatermark != 0 && now - lastLocalWatermark < settings.localWatermarkPeriod().toNanos()) {
+            return;
+        }
+        NodeInfo fresh = NodeClient.nodeInfo(target, settings.queue());
+        if (fresh != null && fresh.localWatermark() != null) {
+            NodeClient.setSubscriberWatermark(provider, settings.queue(), fresh.name(), fresh.localWatermark());
+        }
+        lastLocalWatermark = now;
+    }
+
+    private void connectProvider(String location) throws SQLException {
+        if (location == null) {
+            throw new LondisteException("the provider of node " + node.name() + " has no location in pgq_node");
+        }
+        if (provider != null && location.equals(providerLocation)) {
+            return;
+        }
+        Connections.closeQuietly(provider);
+        provider = null;
+        String url = Conninfo.parse(location).jdbcUrl();
+        provider = Connections.open(url, "londiste worker " + settings.queue());
+        providerLocation = location;
+        LOG.info("londiste {}: node {} reads from provider {} ({})", settings.queue(), node.name(), state.providerNode(),
+                Conninfo.mask(location));
+    }
+
+    private static Map<String, TableInfo> tableMap(List<TableInfo> list) {
+        Map<String, TableInfo> m = new HashMap<>();
+        for (TableInfo t : list) {
+            m.put(t.name(), t);
+        }
+        return m;
+    }
+
+    /** Stops the copies; the batch in hand (if any) is left to the caller's step to finish. */
+    public void stop() {
+        stopping = true;
+        copies.stop();
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * After a failed step: records the error on the target (best effort) and drops the
+     * connections, so the next step starts clean. The batch in hand stays open and comes again.
+     */
+    public void reset(Exception failure) {
+        if (target != null && node != null && node.worker() != null) {
+            try {
+                target.setAutoCommit(true);
+                NodeClient.setError(target, settings.queue(), node.worker(), String.valueOf(failure.getMessage()));
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("londiste {}: recording the error on the target: {}", settings.queue(), e.getMessage());
+            }
+        }
+        dropConnections();
+    }
+
+    /** Closes the connections: a batch not committed stays open on the provider and comes again. */
+    @Override
+    public void close() {
+        copies.stop();
+        dropConnections();
+    }
+
+    private void dropConnections() {
+        if (writer != null) {
+            writer.close();
+        }
+        Connections.closeQuietly(provider);
+        Connections.closeQuietly(target);
+        provider = null;
+        providerLocation = null;
+        target = null;
+        writer = null;
+        processor = null;
+    }
+}
