@@ -90,6 +90,11 @@ public final class LondisteWorker implements AutoCloseable {
             rootDuties();
             return -1;
         }
+        if (node.isBranch()) {
+            // a branch must also copy every event and tick into its own queue (the cascades issue)
+            throw new LondisteException("node " + node.name() + " is a branch: this worker runs roots and leaves only"
+                                        + " so far; run the branch with londiste3");
+        }
         if (node.combinedQueue() != null) {
             throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
                                         + node.combinedQueue() + "): not supported by this worker yet");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.camelskytools.runtime.bench.BenchCommand;
+import io.camelskytools.runtime.cli.londiste.LondisteCommand;
 import io.camelskytools.runtime.cli.pgq.PgqCommand;
 import io.camelskytools.runtime.cli.walmgr.WalmgrCommand;
 import io.camelskytools.runtime.config.SkytoolsConfig;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code skytools} command. Exit codes: 0 done, 1 failed (the message says why), 2 bad usage. */
 @Command(name = "skytools", mixinStandardHelpOptions = true, versionProvider = SkytoolsCli.Version.class,
-         description = "PgQ queues, ticker and admin, and walmgr WAL archiving, for PostgreSQL, on Apache Camel.",
-         subcommands = {RunCommand.class, PgqCommand.class, WalmgrCommand.class, BenchCommand.class})
+         description = "PgQ queues, ticker and admin, Londiste replication and walmgr WAL archiving, for PostgreSQL, on Apache Camel.",
+         subcommands = {RunCommand.class, PgqCommand.class, LondisteCommand.class, WalmgrCommand.class, BenchCommand.class})
 public final class SkytoolsCli {
 
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,427 @@
+package io.camelskytools.runtime.cli.londiste;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.camelskytools.londiste.admin.AddTableOptions;
+import io.camelskytools.londiste.admin.NodeSetup;
+import io.camelskytools.londiste.admin.TableSetup;
+import io.camelskytools.londiste.config.LondisteConfig;
+import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
+import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.node.NodeInfo;
+import io.camelskytools.londiste.node.ResultRow;
+import io.camelskytools.londiste.table.TableClient;
+import io.camelskytools.londiste.table.TableInfo;
+import io.camelskytools.londiste.worker.LondisteWorker;
+import io.camelskytools.londiste.worker.WorkerLoop;
+import io.camelskytools.runtime.cli.Output;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * londiste3's command line on londiste3's ini files: {@code skytools londiste CONFIG.ini
+ * COMMAND [ARGS]}. Exit codes: 0 done, 1 refused or failed (the message says why), 2 bad
+ * usage.
+ */
+@Command(name = "londiste", mixinStandardHelpOptions = true,
+         description = "Londiste replication with londiste3's commands and ini files.",
+         subcommands = {LondisteCommand.CreateRoot.class, LondisteCommand.CreateBranch.class,
+                        LondisteCommand.CreateLeaf.class, LondisteCommand.AddTable.class,
+                        LondisteCommand.RemoveTable.class, LondisteCommand.Resync.class, LondisteCommand.Tables.class,
+                        LondisteCommand.Seqs.class, LondisteCommand.Missing.class, LondisteCommand.Members.class,
+                        LondisteCommand.NodeInfoCmd.class, LondisteCommand.Pause.class, LondisteCommand.Resume.class,
+                        LondisteCommand.WaitSync.class, LondisteCommand.Worker.class})
+public final class LondisteCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
+
+    @Parameters(index = "0", paramLabel = "CONFIG.ini", description = "A londiste3 ini file, as it is.")
+    Path ini;
+
+    LondisteConfig config() throws Exception {
+        LondisteConfig cf = LondisteConfig.load(ini);
+        if (!cf.unknownKeys().isEmpty()) {
+            LOG.warn("londiste: {}: keys londiste does not know, ignored: {}", ini, String.join(", ", cf.unknownKeys()));
+        }
+        return cf;
+    }
+
+    /** Base of the subcommands: the config and one autocommit connection to the node's database. */
+    abstract static class Sub implements Callable<Integer> {
+
+        @ParentCommand
+        LondisteCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        LondisteConfig cf;
+
+        @Override
+        public Integer call() throws Exception {
+            cf = parent.config();
+            try (Connection c = Connections.open(cf.jdbcUrl(), "londiste " + spec.name())) {
+                return run(c);
+            }
+        }
+
+        abstract int run(Connection c) throws Exception;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** Prints each outcome; 1 when any was refused. */
+        int report(List<TableSetup.Outcome> outcomes) {
+            int exit = 0;
+            for (TableSetup.Outcome o : outcomes) {
+                out().println(o.note());
+                if (!o.ok()) {
+                    exit = 1;
+                }
+            }
+            return exit;
+        }
+
+        NodeInfo node(Connection c) throws Exception {
+            NodeInfo n = NodeClient.nodeInfo(c, cf.queueName());
+            if (n == null) {
+                throw new LondisteException(404, "database " + Conninfo.mask(cf.db()) + " is no node of queue "
+                                                 + cf.queueName());
+            }
+            return n;
+        }
+    }
+
+    @Command(name = "create-root", mixinStandardHelpOptions = true, description = "Make this database the root node.")
+    static final class CreateRoot extends Sub {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PUBLIC_CONNSTR",
+                    description = "How other nodes reach this one (default: public_node_location, else db).")
+        String location;
+
+        @Override
+        int run(Connection c) throws Exception {
+            out().println(new NodeSetup(cf.queueName(), cf.jobName())
+                    .createRoot(c, node, location != null ? location : cf.publicLocation()));
+            return 0;
+        }
+    }
+
+    abstract static class CreateSubscriber extends Sub {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PUBLIC_CONNSTR")
+        String location;
+
+        @Option(names = "--provider", paramLabel = "CONNSTR",
+                description = "A node to read from (default: initial_provider_location).")
+        String provider;
+
+        abstract String type();
+
+        @Override
+        int run(Connection c) throws Exception {
+            String from = provider != null ? provider : cf.initialProviderLocation();
+            if (from == null) {
+                throw new IllegalArgumentException("--provider is missing (and no initial_provider_location in "
+                                                   + cf.file() + ")");
+            }
+            out().println(new NodeSetup(cf.queueName(), cf.jobName())
+                    .createSubscriber(c, type(), node, location != null ? location : cf.publicLocation(), from));
+            return 0;
+        }
+    }
+
+    @Command(name = "create-branch", mixinStandardHelpOptions = true,
+             description = "Make this database a branch (a full copy of the queue) under --provider.")
+    static final class CreateBranch extends CreateSubscriber {
+        @Override
+        String type() {
+            return "branch";
+        }
+    }
+
+    @Command(name = "create-leaf", mixinStandardHelpOptions = true,
+             description = "Make this database a leaf (applies changes, no queue) under --provider.")
+    static final class CreateLeaf extends CreateSubscriber {
+        @Override
+        String type() {
+            return "leaf";
+        }
+    }
+
+    @Command(name = "add-table", mixinStandardHelpOptions = true,
+             description = "Replicate tables (globs allowed): on the root they get the triggers, elsewhere they are"
+                           + " copied by the worker.")
+    static final class AddTable extends Sub {
+        @Parameters(paramLabel = "TABLE", arity = "0..*")
+        List<String> tables = new ArrayList<>();
+
+        @Option(names = "--all", description = "Every table there is to add.")
+        boolean all;
+
+        @Option(names = "--expect-sync", description = "No copy: the table is in sync already.")
+        boolean expectSync;
+
+        @Option(names = "--skip-truncate", description = "Do not truncate the table before the copy.")
+        boolean skipTruncate;
+
+        @Option(names = "--no-triggers", description = "Do not create the replication triggers (root).")
+        boolean noTriggers;
+
+        @Option(names = "--trigger-flags", paramLabel = "FLAGS", description = "Trigger flags (IUD, B/A, L/Q/J, S).")
+        String triggerFlags;
+
+        @Option(names = "--trigger-arg", paramLabel = "ARG", description = "A custom trigger argument (repeatable).")
+        List<String> triggerArgs = new ArrayList<>();
+
+        @Option(names = "--handler", paramLabel = "NAME")
+        String handler;
+
+        @Option(names = "--handler-arg", paramLabel = "KEY=VALUE", description = "A handler argument (repeatable).")
+        List<String> handlerArgs = new ArrayList<>();
+
+        @Option(names = "--dest-table", paramLabel = "TABLE", description = "Apply into this table instead.")
+        String destTable;
+
+        @Option(names = "--copy-condition", paramLabel = "SQL", description = "Copy only the rows it selects.")
+        String copyCondition;
+
+        @Option(names = "--max-parallel-copy", paramLabel = "N")
+        Integer maxParallelCopy;
+
+        @Override
+        int run(Connection c) throws Exception {
+            if (tables.isEmpty() && !all) {
+                throw new IllegalArgumentException("name the tables to add, or --all");
+            }
+            AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, triggerFlags, triggerArgs,
+                    handler, handlerArgs, destTable, copyCondition, null, maxParallelCopy);
+            return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o));
+        }
+    }
+
+    @Command(name = "remove-table", mixinStandardHelpOptions = true, description = "Stop replicating tables.")
+    static final class RemoveTable extends Sub {
+        @Parameters(paramLabel = "TABLE", arity = "1..*")
+        List<String> tables;
+
+        @Override
+        int run(Connection c) throws Exception {
+            return report(new TableSetup(cf.queueName()).removeTables(c, tables));
+        }
+    }
+
+    @Command(name = "resync", mixinStandardHelpOptions = true, description = "Copy tables again.")
+    static final class Resync extends Sub {
+        @Parameters(paramLabel = "TABLE", arity = "1..*")
+        List<String> tables;
+
+        @Override
+        int run(Connection c) throws Exception {
+            return report(new TableSetup(cf.queueName()).resync(c, tables));
+        }
+    }
+
+    @Command(name = "tables", mixinStandardHelpOptions = true, description = "The tables this node replicates.")
+    static final class Tables extends Sub {
+        @Option(names = "--names-only")
+        boolean namesOnly;
+
+        @Override
+        int run(Connection c) throws Exception {
+            for (TableInfo t : new TableSetup(cf.queueName()).tables(c)) {
+                if (namesOnly) {
+                    out().println(t.name());
+                } else {
+                    out().println(t.name() + "  state=" + (t.mergeState() == null ? "new" : t.mergeState())
+                                  + (t.attrs() == null ? "" : "  attrs=" + t.attrs())
+                                  + (t.destTable() == null ? "" : "  dest=" + t.destTable()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "seqs", mixinStandardHelpOptions = true, description = "The sequences of the queue.")
+    static final class Seqs extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            node(c);
+            Output.print(out(), TableClient.seqs(c, cf.queueName()), false);
+            return 0;
+        }
+    }
+
+    @Command(name = "missing", mixinStandardHelpOptions = true,
+             description = "Tables and sequences not replicated here yet.")
+    static final class Missing extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            node(c);
+            Output.print(out(), io.camelskytools.jdbc.QueryRows.list(c,
+                    "select * from londiste.local_show_missing(?)", cf.queueName()), false);
+            return 0;
+        }
+    }
+
+    @Command(name = "members", mixinStandardHelpOptions = true, description = "The nodes of the cascade.")
+    static final class Members extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            node(c);
+            for (NodeClient.Member m : NodeClient.members(c, cf.queueName())) {
+                out().println(m.name() + (m.dead() ? "  (dead)" : "") + "  " + Conninfo.mask(m.location()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "node-info", mixinStandardHelpOptions = true, description = "This node: type, provider, watermarks.")
+    static final class NodeInfoCmd extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            NodeInfo n = node(c);
+            out().println("node: " + n.name() + "  type: " + n.type() + "  queue: " + cf.queueName());
+            out().println("worker: " + n.worker() + (n.workerPaused() ? "  PAUSED" : "")
+                          + (n.workerUptodate() ? "" : "  NOT UPTODATE") + "  last tick: " + n.workerLastTick());
+            if (n.providerNode() != null && !n.isRoot()) {
+                out().println("provider: " + n.providerNode() + "  " + Conninfo.mask(n.providerLocation()));
+            }
+            out().println("global watermark: " + n.globalWatermark() + "  local watermark: " + n.localWatermark());
+            if (n.combinedQueue() != null) {
+                out().println("combined queue: " + n.combinedQueue() + " (" + n.combinedType() + ")");
+            }
+            return 0;
+        }
+    }
+
+    abstract static class PauseSub extends Sub {
+        @Option(names = "--consumer", paramLabel = "NAME", description = "Another cascaded consumer than the worker.")
+        String consumer;
+
+        abstract boolean pause();
+
+        @Override
+        int run(Connection c) throws Exception {
+            NodeInfo n = node(c);
+            String who = consumer != null ? consumer : n.worker();
+            ResultRow r = NodeClient.setPaused(c, cf.queueName(), who, pause());
+            out().println(r.note());
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause the worker.")
+    static final class Pause extends PauseSub {
+        @Override
+        boolean pause() {
+            return true;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume the worker.")
+    static final class Resume extends PauseSub {
+        @Override
+        boolean pause() {
+            return false;
+        }
+    }
+
+    @Command(name = "wait-sync", mixinStandardHelpOptions = true,
+             description = "Wait until every table of this node is in sync (state ok).")
+    static final class WaitSync extends Sub {
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+                description = "Give up after this long (exit 1); 0 waits for ever.")
+        long timeout;
+
+        @Override
+        int run(Connection c) throws Exception {
+            long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000_000L : Long.MAX_VALUE;
+            String last = null;
+            while (true) {
+                List<String> pending = new ArrayList<>();
+                for (TableInfo t : new TableSetup(cf.queueName()).tables(c)) {
+                    if (!"ok".equals(t.mergeState())) {
+                        pending.add(t.name() + " (" + (t.mergeState() == null ? "new" : t.mergeState()) + ")");
+                    }
+                }
+                if (pending.isEmpty()) {
+                    out().println("all tables in sync");
+                    return 0;
+                }
+                String now = String.join(", ", pending);
+                if (!now.equals(last)) {
+                    out().println("waiting for " + now);
+                    last = now;
+                }
+                if (System.nanoTime() > deadline) {
+                    out().println("timeout: not in sync: " + now);
+                    return 1;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+             description = "Run the replication worker in the foreground; SIGINT / SIGTERM let the batch in hand"
+                           + " finish, then exit.")
+    static final class Worker extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            cf = parent.config();
+            return run(null);
+        }
+
+        @Override
+        int run(Connection unused) throws Exception {
+            WorkerLoop loop = new WorkerLoop(new LondisteWorker(cf.workerSettings()), cf.loopDelay(),
+                    cf.exceptionSleep());
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                try {
+                    loop.stop(Duration.ofSeconds(60));
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "londiste-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            LOG.info("londiste: worker {} on queue {} started ({})", cf.jobName(), cf.queueName(),
+                    Conninfo.mask(cf.db()));
+            try {
+                loop.run();
+            } finally {
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what stopped us
+                }
+            }
+            LOG.info("londiste: worker {} stopped", cf.jobName());
+            return 0;
+        }
+    }
+
+}
