@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.camelskytools.jdbc.ServerErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +49,7 @@ public final class WorkerLoop implements Runnable {
                     if (stop.getCount() == 0) {
                         break;
                     }
-                    if (lastFailure == null || !String.valueOf(lastFailure.getMessage()).equals(e.getMessage())) {
-                        LOG.error("londiste worker: {} (retrying every {} s)", e.getMessage(),
-                                exceptionSleep.toSeconds(), e);
-                    }
+                    logFailure(e);
                     lastFailure = e;
                     worker.reset(e);
                     wait = exceptionSleep;
@@ -65,6 +63,19 @@ public final class WorkerLoop implements Runnable {
         } finally {
             worker.close();
             stopped.countDown();
+        }
+    }
+
+    /**
+     * A lost connection is one line (it is the server's or the network's doing); anything
+     * else is logged with its trace, once until a step goes well or the error changes.
+     */
+    private void logFailure(Exception e) {
+        String retry = "retrying in " + exceptionSleep.toMillis() + " ms";
+        if (ServerErrors.isUnreachable(e)) {
+            LOG.warn("londiste worker: lost a connection ({}); {}", e.getMessage(), retry);
+        } else if (lastFailure == null || !String.valueOf(lastFailure.getMessage()).equals(e.getMessage())) {
+            LOG.error("londiste worker: {}; {}", e.getMessage(), retry, e);
         }
     }
 
