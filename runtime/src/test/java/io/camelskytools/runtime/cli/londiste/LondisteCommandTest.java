@@ -82,7 +82,7 @@ class LondisteCommandTest {
             assertThat(londiste(leaf, "members").out()).contains("n1").contains("n2").contains("dbname=" + rootDb.name());
             assertThat(londiste(leaf, "node-info").out()).contains("node: n2  type: leaf").contains("provider: n1");
 
-            assertThat(londiste(leaf, "pause").out()).contains("Consumer paused");
+            assertThat(londiste(leaf, "pause").out()).contains("Consumer lond_leaf tagged as paused");
             assertThat(l.value("select paused from pgq_node.local_state where consumer_name = 'lond_leaf'"))
                     .isEqualTo(true);
             londiste(leaf, "resume");
