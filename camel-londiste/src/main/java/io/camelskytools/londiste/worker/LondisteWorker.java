@@ -60,11 +60,22 @@ public final class LondisteWorker implements AutoCloseable {
     private long lastGlobalWatermark;
     private long lastLocalWatermark;
     private volatile boolean stopping;
+    private volatile BatchInfo lastBatch;
 
     public LondisteWorker(WorkerSettings settings) {
         this.settings = settings;
         this.control = new ControlEvents(settings.queue());
         this.copies = new CopyCoordinator(settings);
+    }
+
+    /** The batch the last step applied (or finished), null before the first. */
+    public BatchInfo lastBatch() {
+        return lastBatch;
+    }
+
+    /** The settings the worker runs with. */
+    public WorkerSettings settings() {
+        return settings;
     }
 
     /** The node as last read, null before the first step. */
@@ -135,6 +146,7 @@ public final class LondisteWorker implements AutoCloseable {
     /** Opens the batch's target transaction, after the copy hand-over has had its say. */
     private TargetTransaction begin(BatchInfo batch) throws SQLException {
         handOver(batch);
+        lastBatch = batch;
         return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(), writer::flush);
     }
 

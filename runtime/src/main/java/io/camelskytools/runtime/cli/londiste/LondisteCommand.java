@@ -3,12 +3,11 @@ package io.camelskytools.runtime.cli.londiste;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
+import io.camelskytools.londiste.LondisteWorkerRoutes;
 import io.camelskytools.londiste.admin.AddTableOptions;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.TableSetup;
@@ -21,9 +20,8 @@ import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.node.ResultRow;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
-import io.camelskytools.londiste.worker.LondisteWorker;
-import io.camelskytools.londiste.worker.WorkerLoop;
 import io.camelskytools.runtime.cli.Output;
+import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -384,8 +382,8 @@ public final class LondisteCommand {
     }
 
     @Command(name = "worker", mixinStandardHelpOptions = true,
-             description = "Run the replication worker in the foreground; SIGINT / SIGTERM let the batch in hand"
-                           + " finish, then exit.")
+             description = "Run the replication worker in the foreground (a Camel route run by Camel Main);"
+                           + " SIGINT / SIGTERM let the batch in hand finish, then exit.")
     static final class Worker extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -395,33 +393,15 @@ public final class LondisteCommand {
 
         @Override
         int run(Connection unused) throws Exception {
-            WorkerLoop loop = new WorkerLoop(new LondisteWorker(cf.workerSettings()), cf.loopDelay(),
-                    cf.exceptionSleep());
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                try {
-                    loop.stop(Duration.ofSeconds(60));
-                    done.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "londiste-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            LOG.info("londiste: worker {} on queue {} started ({})", cf.jobName(), cf.queueName(),
-                    Conninfo.mask(cf.db()));
-            try {
-                loop.run();
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is what stopped us
-                }
-            }
+            Main main = new Main();
+            main.setDefaultPropertyPlaceholderLocation("false");
+            main.configure().setName("londiste-" + cf.jobName());
+            main.configure().setRoutesCollectorEnabled(false);
+            main.configure().addRoutesBuilder(new LondisteWorkerRoutes().node(cf));
+            LOG.info("londiste: worker {} on queue {} ({})", cf.jobName(), cf.queueName(), Conninfo.mask(cf.db()));
+            main.run();
             LOG.info("londiste: worker {} stopped", cf.jobName());
             return 0;
         }
     }
-
 }
