@@ -22,6 +22,7 @@ import io.camelskytools.londiste.table.CopyState;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
 import io.camelskytools.pgq.client.BatchInfo;
+import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.client.PgqEvent;
 import io.camelskytools.pgq.consumer.BatchProcessor;
 import io.camelskytools.pgq.consumer.BatchWindow;
@@ -35,10 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The main Londiste worker of one node, one step at a time (the Camel consumer or the CLI
- * calls {@link #step()} in a loop): on a leaf it takes the next batch from the provider
+ * calls {@link #step()} in a loop): on a leaf or branch it takes the next batch from the provider
  * through camel-pgq's batch processor, applies the changes of the tables that are in sync
  * and the queue's control events on the target in one transaction with the batch's tick,
- * and starts the copies of new tables beside it; on a root it publishes the global
+ * and starts the copies of new tables beside it (a branch also copies every event and then
+ * the tick into its own queue); on a root it publishes the global
  * watermark and checks sequences.
  */
 public final class LondisteWorker implements AutoCloseable {
@@ -61,6 +63,8 @@ public final class LondisteWorker implements AutoCloseable {
     private long lastLocalWatermark;
     private volatile boolean stopping;
     private volatile BatchInfo lastBatch;
+    /** The highest event id a branch copied: the event sequence of the ticks it makes. */
+    private long maxEventId;
 
     public LondisteWorker(WorkerSettings settings) {
         this.settings = settings;
@@ -101,11 +105,6 @@ public final class LondisteWorker implements AutoCloseable {
             rootDuties();
             return -1;
         }
-        if (node.isBranch()) {
-            // a branch must also copy every event and tick into its own queue (the cascades issue)
-            throw new LondisteException("node " + node.name() + " is a branch: this worker runs roots and leaves only"
-                                        + " so far; run the branch with londiste3");
-        }
         if (node.combinedQueue() != null) {
             throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
                                         + node.combinedQueue() + "): not supported by this worker yet");
@@ -123,6 +122,9 @@ public final class LondisteWorker implements AutoCloseable {
         try {
             int n = processor(node.worker()).processNext(provider);
             if (n >= 0) {
+                if (node.isBranch()) {
+                    tickBranch(lastBatch);
+                }
                 afterBatch();
             }
             return n;
@@ -170,6 +172,13 @@ public final class LondisteWorker implements AutoCloseable {
     }
 
     private Exception apply(BatchInfo batch, List<PgqEvent> events) throws Exception {
+        if (node.isBranch()) {
+            // a branch holds the very same events as its provider: same ids, times, ticks
+            PgqClient.copyEventsAsTheyAre(target, settings.queue(), events);
+            for (PgqEvent ev : events) {
+                maxEventId = Math.max(maxEventId, ev.id());
+            }
+        }
         TableChangeApplier applier = new TableChangeApplier(writer);
         for (PgqEvent ev : events) {
             if (ev.retry() > 0) {
@@ -186,6 +195,45 @@ public final class LondisteWorker implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * After a batch a branch makes the provider's tick in its own queue, in a transaction of
+     * its own (its snapshot must see the copied events as committed); the highest event id
+     * copied so far is the tick's event sequence. After a crash the local queue may already
+     * have the tick (nothing to do) or stop at the batch's start (make it); anything else is
+     * an error.
+     */
+    private void tickBranch(BatchInfo batch) throws SQLException {
+        if (batch == null) {
+            return;
+        }
+        long[] last = lastLocalTick();
+        if (last[0] == batch.curTickId()) {
+            return;
+        }
+        if (last[0] != batch.prevTickId()) {
+            throw new LondisteException("branch " + node.name() + ": the queue's last tick is " + last[0]
+                                        + ", expected " + batch.prevTickId() + " or " + batch.curTickId());
+        }
+        maxEventId = Math.max(maxEventId, last[1]);
+        PgqClient.externalTick(target, settings.queue(), batch.curTickId(), batch.curTickTime(), maxEventId);
+    }
+
+    /** The local queue's last tick id and its event sequence. */
+    private long[] lastLocalTick() throws SQLException {
+        try (java.sql.PreparedStatement ps = target.prepareStatement(
+                "select t.tick_id, t.tick_event_seq from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue"
+                + " where q.queue_name = ? order by t.tick_id desc limit 1")) {
+            ps.setString(1, settings.queue());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LondisteException("branch " + node.name() + ": queue " + settings.queue()
+                                                + " has no tick");
+                }
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
     }
 
     private void afterBatch() throws SQLException {

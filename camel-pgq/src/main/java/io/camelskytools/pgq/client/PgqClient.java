@@ -301,6 +301,56 @@ public final class PgqClient {
         return ids;
     }
 
+    /**
+     * A cascade branch's copy of its provider's events: into the queue's current table with
+     * their own ids and times (the branch holds the very same events), in the caller's
+     * transaction. Needs {@code session_replication_role = replica} on a branch, whose queue
+     * refuses ordinary inserts.
+     */
+    public static void copyEventsAsTheyAre(Connection c, String queue, List<PgqEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        String table;
+        try (PreparedStatement ps = c.prepareStatement("select pgq.current_event_table(?)")) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                table = rs.getString(1);
+            }
+        }
+        StringBuilder data = new StringBuilder(events.size() * 64);
+        for (PgqEvent e : events) {
+            data.append(e.id()).append('\t').append(e.time()).append('\t');
+            copyField(data, e.type()).append('\t');
+            copyField(data, e.data()).append('\t');
+            copyField(data, e.extra1()).append('\t');
+            copyField(data, e.extra2()).append('\t');
+            copyField(data, e.extra3()).append('\t');
+            copyField(data, e.extra4()).append('\n');
+        }
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        try {
+            copy.copyIn("copy " + SqlNames.quoteFqName(table)
+                    + " (ev_id, ev_time, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4) from stdin",
+                    new StringReader(data.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A tick made by hand on a queue with an external ticker (a branch copying its provider's ticks). */
+    public static void externalTick(Connection c, String queue, long tickId, java.time.OffsetDateTime time,
+                                    long eventSeq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pgq.ticker(?, ?, ?, ?)")) {
+            ps.setString(1, queue);
+            ps.setLong(2, tickId);
+            ps.setObject(3, time);
+            ps.setLong(4, eventSeq);
+            ps.executeQuery().close();
+        }
+    }
+
     static String interval(Duration d) {
         return d == null ? null : d.toMillis() + " milliseconds";
     }
