@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import io.camelskytools.londiste.apply.ExecAttrs;
+import io.camelskytools.londiste.apply.LocalObjects;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.node.ResultRow;
@@ -61,22 +63,33 @@ final class ControlEvents {
 
     /**
      * EXECUTE: a script run on the root, run here at the same place in the stream, once per
-     * database (londiste.applied_execute), with replication triggers quiet as on the root.
+     * database (londiste.applied_execute), with replication triggers quiet as on the root;
+     * its meta attributes decide whether it runs here and which {@code @name@} tags become
+     * local table names.
      */
     private void execute(Connection target, PgqEvent ev) throws SQLException {
         String file = ev.extra1();
-        ResultRow start = NodeClient.call(target, "londiste.execute_start", queue, file, ev.data(), false, ev.extra2())
-                .orThrow("execute " + file);
-        if (start.code() != 200) {
-            LOG.info("londiste {}: {} already applied here, skipping", queue, file);
-            return;
-        }
         NodeClient.call(target, "londiste.set_session_replication_role", "local", true);
-        try (Statement st = target.createStatement()) {
-            st.execute(ev.data());
+        try {
+            ResultRow start = NodeClient.call(target, "londiste.execute_start", queue, file, ev.data(), false,
+                    ev.extra2()).orThrow("execute " + file);
+            if (start.code() > 200) {
+                LOG.info("londiste {}: {} was executed here before, skipping", queue, file);
+                return;
+            }
+            ExecAttrs attrs = ExecAttrs.fromUrlenc(ev.extra2());
+            LocalObjects local = LocalObjects.read(target, queue);
+            if (attrs.needExecute(target, local.tables(), local.seqs())) {
+                try (Statement st = target.createStatement()) {
+                    st.execute(attrs.processSql(target, ev.data(), local.tables(), local.seqs()));
+                }
+                LOG.info("londiste {}: executed {}", queue, file);
+            } else {
+                LOG.info("londiste {}: {} does not need to run on this node", queue, file);
+            }
+            NodeClient.call(target, "londiste.execute_finish", queue, file).orThrow("finish execute " + file);
+        } finally {
+            NodeClient.call(target, "londiste.set_session_replication_role", "replica", true);
         }
-        NodeClient.call(target, "londiste.set_session_replication_role", "replica", true);
-        NodeClient.call(target, "londiste.execute_finish", queue, file).orThrow("finish execute " + file);
-        LOG.info("londiste {}: executed {}", queue, file);
     }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 
 import io.camelskytools.londiste.LondisteWorkerRoutes;
 import io.camelskytools.londiste.admin.AddTableOptions;
+import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
+import io.camelskytools.londiste.admin.SeqSetup;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.config.LondisteConfig;
 import io.camelskytools.londiste.node.Conninfo;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.RemoveTable.class, LondisteCommand.Resync.class, LondisteCommand.Tables.class,
                         LondisteCommand.Seqs.class, LondisteCommand.Missing.class, LondisteCommand.Members.class,
                         LondisteCommand.NodeInfoCmd.class, LondisteCommand.Pause.class, LondisteCommand.Resume.class,
-                        LondisteCommand.WaitSync.class, LondisteCommand.Worker.class})
+                        LondisteCommand.WaitSync.class, LondisteCommand.Worker.class, LondisteCommand.AddSeq.class,
+                        LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
@@ -237,6 +240,54 @@ public final class LondisteCommand {
         @Override
         int run(Connection c) throws Exception {
             return report(new TableSetup(cf.queueName()).resync(c, tables));
+        }
+    }
+
+    @Command(name = "add-seq", mixinStandardHelpOptions = true, description = "Replicate sequences.")
+    static final class AddSeq extends Sub {
+        @Parameters(paramLabel = "SEQ", arity = "0..*")
+        List<String> seqs = new ArrayList<>();
+
+        @Option(names = "--all", description = "Every sequence there is to add.")
+        boolean all;
+
+        @Option(names = "--create", description = "Create a missing sequence here first.")
+        boolean create;
+
+        @Override
+        int run(Connection c) throws Exception {
+            if (seqs.isEmpty() && !all) {
+                throw new IllegalArgumentException("name the sequences to add, or --all");
+            }
+            return report(new SeqSetup(cf.queueName()).addSeqs(c, seqs, all, create));
+        }
+    }
+
+    @Command(name = "remove-seq", mixinStandardHelpOptions = true, description = "Stop replicating sequences.")
+    static final class RemoveSeq extends Sub {
+        @Parameters(paramLabel = "SEQ", arity = "1..*")
+        List<String> seqs;
+
+        @Override
+        int run(Connection c) throws Exception {
+            return report(new SeqSetup(cf.queueName()).removeSeqs(c, seqs));
+        }
+    }
+
+    @Command(name = "execute", mixinStandardHelpOptions = true,
+             description = "Run SQL scripts on the root and on every node after it, at the same place in the stream"
+                           + " (meta lines --*-- Local-Table: t decide where).")
+    static final class Execute extends Sub {
+        @Parameters(paramLabel = "FILE", arity = "1..*")
+        List<Path> files;
+
+        @Override
+        int run(Connection c) throws Exception {
+            node(c);
+            for (String line : new ExecuteScripts(cf.queueName()).execute(c, files)) {
+                out().println(line);
+            }
+            return 0;
         }
     }
 
