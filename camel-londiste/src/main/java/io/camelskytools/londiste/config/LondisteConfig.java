@@ -25,7 +25,7 @@ import io.camelskytools.londiste.worker.WorkerSettings;
 public record LondisteConfig(Path file, String jobName, String db, String queueName, String publicNodeLocation,
                              String initialProviderLocation, int parallelCopies, Duration loopDelay,
                              Duration exceptionSleep, Duration globalWatermarkPeriod, Duration localWatermarkPeriod,
-                             Set<String> unknownKeys) {
+                             Duration lockTimeout, Set<String> unknownKeys) {
 
     /** Keys of londiste3 and Skytools' script framework that are fine to have here. */
     private static final Set<String> KNOWN = Set.of("job_name", "db", "queue_name", "public_node_location",
@@ -69,7 +69,7 @@ public record LondisteConfig(Path file, String jobName, String db, String queueN
                 kv.get("public_node_location"), kv.get("initial_provider_location"),
                 positiveInt(kv, "parallel_copies", 1, file), seconds(kv, "loop_delay", 1.0, file),
                 seconds(kv, "exception_sleep", 20, file), seconds(kv, "global_wm_publish_period", 300, file),
-                seconds(kv, "local_wm_publish_period", 300, file), unknown);
+                seconds(kv, "local_wm_publish_period", 300, file), seconds(kv, "lock_timeout", 10, file), unknown);
     }
 
     /** The worker settings this file gives, for the node's database. */

@@ -110,11 +110,12 @@ public final class LondisteWorker implements AutoCloseable {
                                         + node.combinedQueue() + "): not supported by this worker yet");
         }
         state = NodeClient.consumerState(target, settings.queue(), node.worker());
-        if (state.paused()) {
-            return -1;
-        }
+        // uptodate first, also when paused: it is how pause and resume know the worker saw them
         if (!state.uptodate()) {
             NodeClient.setUptodate(target, settings.queue(), node.worker(), true);
+        }
+        if (state.paused()) {
+            return -1;
         }
         connectProvider(state.providerLocation());
         tables = tableMap(TableClient.tables(target, settings.queue()));

@@ -13,13 +13,13 @@ import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
 import io.camelskytools.londiste.admin.TableSetup;
+import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.config.LondisteConfig;
 import io.camelskytools.londiste.node.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
-import io.camelskytools.londiste.node.ResultRow;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
 import io.camelskytools.runtime.cli.Output;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.Seqs.class, LondisteCommand.Missing.class, LondisteCommand.Members.class,
                         LondisteCommand.NodeInfoCmd.class, LondisteCommand.Pause.class, LondisteCommand.Resume.class,
                         LondisteCommand.WaitSync.class, LondisteCommand.Worker.class, LondisteCommand.AddSeq.class,
-                        LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class})
+                        LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
@@ -291,6 +291,45 @@ public final class LondisteCommand {
         }
     }
 
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+             description = "Compare tables with the provider's at the same point of the queue (count and checksum);"
+                           + " the exit code is the number of tables that differ.")
+    static final class Compare extends Sub {
+        @Parameters(paramLabel = "TABLE", arity = "0..*")
+        List<String> tables = new ArrayList<>();
+
+        @Option(names = "--count-only", description = "Only count rows.")
+        boolean countOnly;
+
+        @Option(names = "--force", description = "Wait for the worker past lock_timeout.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            cf = parent.config();
+            return run(null);
+        }
+
+        @Override
+        int run(Connection unused) throws Exception {
+            int bad = 0;
+            for (TableCompare.Result r : new TableCompare(cf.queueName(), cf.lockTimeout(), force, countOnly)
+                    .compare(cf.jdbcUrl(), tables)) {
+                if (r.skipped() != null) {
+                    out().println(r.table() + ": skipped: " + r.skipped());
+                    continue;
+                }
+                out().println(r.table() + ": provider: " + r.provider());
+                out().println(r.table() + ": local:    " + r.local());
+                if (r.differs()) {
+                    out().println(r.table() + ": Results do not match!");
+                    bad++;
+                }
+            }
+            return bad;
+        }
+    }
+
     @Command(name = "tables", mixinStandardHelpOptions = true, description = "The tables this node replicates.")
     static final class Tables extends Sub {
         @Option(names = "--names-only")
@@ -368,14 +407,30 @@ public final class LondisteCommand {
         @Option(names = "--consumer", paramLabel = "NAME", description = "Another cascaded consumer than the worker.")
         String consumer;
 
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+                description = "Give up waiting for the worker to acknowledge after this long (exit 1); 0 waits for"
+                              + " ever.")
+        long timeout;
+
         abstract boolean pause();
 
         @Override
         int run(Connection c) throws Exception {
             NodeInfo n = node(c);
             String who = consumer != null ? consumer : n.worker();
-            ResultRow r = NodeClient.setPaused(c, cf.queueName(), who, pause());
-            out().println(r.note());
+            NodeClient.setPaused(c, cf.queueName(), who, pause());
+            String what = pause() ? "paused" : "resumed";
+            // the worker sets uptodate again when it has seen the flag
+            long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000_000L : Long.MAX_VALUE;
+            while (!NodeClient.consumerState(c, cf.queueName(), who).uptodate()) {
+                if (System.nanoTime() > deadline) {
+                    out().println("Consumer '" + who + "' on node '" + n.name() + "' tagged as " + what
+                                  + "; its worker did not acknowledge in " + timeout + " s (is it running?)");
+                    return 1;
+                }
+                Thread.sleep(200);
+            }
+            out().println("Consumer '" + who + "' on node '" + n.name() + "' " + what);
             return 0;
         }
     }

@@ -82,10 +82,14 @@ class LondisteCommandTest {
             assertThat(londiste(leaf, "members").out()).contains("n1").contains("n2").contains("dbname=" + rootDb.name());
             assertThat(londiste(leaf, "node-info").out()).contains("node: n2  type: leaf").contains("provider: n1");
 
-            assertThat(londiste(leaf, "pause").out()).contains("Consumer lond_leaf tagged as paused");
+            // no worker runs: the flag is set, the acknowledgement never comes
+            Result pause = londiste(leaf, "pause", "--timeout", "1");
+            assertThat(pause.exit()).isEqualTo(1);
+            assertThat(pause.out()).contains("Consumer 'lond_leaf' on node 'n2' tagged as paused")
+                    .contains("did not acknowledge in 1 s");
             assertThat(l.value("select paused from pgq_node.local_state where consumer_name = 'lond_leaf'"))
                     .isEqualTo(true);
-            londiste(leaf, "resume");
+            londiste(leaf, "resume", "--timeout", "1");
             assertThat(l.value("select paused from pgq_node.local_state where consumer_name = 'lond_leaf'"))
                     .isEqualTo(false);
 

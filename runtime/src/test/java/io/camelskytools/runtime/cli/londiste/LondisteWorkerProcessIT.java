@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
 import io.camelskytools.pgq.harness.TestDb;
+import io.camelskytools.runtime.cli.InProcessCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,6 +100,34 @@ class LondisteWorkerProcessIT {
             Process second = start(leaf);
             load.join();
             awaitSame(r, l);
+
+            // pause is acknowledged by the running worker; nothing is applied until resume
+            InProcessCli.Result paused = LondisteCommandTest.londiste(leaf, "pause", "--timeout", "30");
+            assertThat(paused.exit()).as(paused.out() + paused.err()).isZero();
+            assertThat(paused.out()).contains("Consumer 'lond_leaf' on node 'n2' paused");
+            r.exec("update acc set v = -1 where id = 1");
+            long tickBefore = l.longValue("select last_tick_id from pgq_node.local_state where consumer_name = 'lond_leaf'");
+            // the root ticks on (ticks every 100 ms, the worker looks every 100 ms): the leaf stays put
+            await().atMost(Duration.ofSeconds(30)).until(() -> r.longValue(
+                    "select last_tick_id from pgq.get_queue_info('cliq')") >= tickBefore + 5);
+            assertThat(l.longValue("select last_tick_id from pgq_node.local_state where consumer_name = 'lond_leaf'"))
+                    .isEqualTo(tickBefore);
+            assertThat(l.value("select v from acc where id = 1")).isNotEqualTo(-1);
+            assertThat(LondisteCommandTest.londiste(leaf, "resume", "--timeout", "30").exit()).isZero();
+            awaitSame(r, l);
+            assertThat(l.longValue("select last_tick_id from pgq_node.local_state where consumer_name = 'lond_leaf'"))
+                    .isGreaterThan(tickBefore);
+
+            // compare: equal, then a row changed behind replication's back is found
+            InProcessCli.Result same = LondisteCommandTest.londiste(leaf, "compare");
+            assertThat(same.exit()).as(same.out() + same.err()).isZero();
+            assertThat(same.out()).contains("public.acc: provider: 20400 rows, checksum=")
+                    .doesNotContain("do not match");
+            l.exec("set session_replication_role = replica; update acc set v = 999 where id = 2;"
+                   + " set session_replication_role = origin");
+            InProcessCli.Result differs = LondisteCommandTest.londiste(leaf, "compare", "acc");
+            assertThat(differs.exit()).isEqualTo(1);
+            assertThat(differs.out()).contains("public.acc: Results do not match!");
 
             new ProcessBuilder("kill", "-INT", Long.toString(second.pid())).start().waitFor();
             assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("worker exits after SIGINT").isTrue();
