@@ -1,0 +1,63 @@
+package io.camelskytools.runtime.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM as a normal stop: one line naming the signal, then the given
+ * stop action (Camel Main's graceful stop). Replaces Camel's JVM shutdown hook, which cannot
+ * tell the signals apart and reports every stop as SIGTERM. {@link #close} puts the previous
+ * handlers back (the command also runs inside tests' JVMs).
+ */
+final class StopSignals implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
+
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private volatile Runnable stop;
+
+    StopSignals() {
+        install("INT", "Ctrl-C (SIGINT)");
+        install("TERM", "SIGTERM");
+    }
+
+    /** What a signal does from now on; a signal that came before runs it at once. */
+    void onStop(Runnable action) {
+        stop = action;
+        if (requested.get()) {
+            action.run();
+        }
+    }
+
+    /** Whether a stop signal has come. */
+    boolean requested() {
+        return requested.get();
+    }
+
+    private void install(String name, String described) {
+        Signal signal = new Signal(name);
+        previous.put(signal, Signal.handle(signal, s -> {
+            if (requested.compareAndSet(false, true)) {
+                LOG.info("stopping on {}: consumers finish the batch in hand first", described);
+                Runnable action = stop;
+                if (action != null) {
+                    action.run();
+                }
+            } else {
+                LOG.info("{} again: already stopping", described);
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        previous.forEach(Signal::handle);
+    }
+}
