@@ -60,8 +60,11 @@ final class HttpBridgeRefusals extends MainListenerSupport {
         } catch (JsonProcessingException e) {
             body = "{\"error\": \"request refused\"}";
         }
-        // the request's body was not read to its end: close the connection rather than read the rest
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("Connection", status == 413 ? "close" : "keep-alive").end(body);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+        if (status == 413) {
+            // the body was not read to its end: close the connection rather than read the rest
+            ctx.response().putHeader("Connection", "close");
+        }
+        ctx.response().end(body);
     }
 }
