@@ -95,7 +95,9 @@ class RunProcessIT {
             assertThat(s.longValue("select count(*) from pgq.event_template where ev_type = 'processed'"))
                     .as("events processed, after Ctrl-C %d ms; output:%n%s", tookMillis, output).isEqualTo(events);
         }
-        assertThat(output).contains("shutting down");
+        assertThat(output).contains("shutting down").contains("stopping on Ctrl-C (SIGINT)");
+        assertThat(lines(output.toString(), " WARN ")).as("warnings; output:%n%s", output).isEmpty();
+        assertThat(lines(output.toString(), " ERROR ")).as("errors; output:%n%s", output).isEmpty();
     }
 
     @Test
