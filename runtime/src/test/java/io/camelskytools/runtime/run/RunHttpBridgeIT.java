@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,24 +40,12 @@ class RunHttpBridgeIT {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** Needs curl (`.ci/run` installs it), hence the tag: plain `mvn verify` asks for nothing but a JDK. */
     @Test
-    void docsExamplesWorkAsWrittenAndRefusalsAnswerJson() throws Exception {
+    @Tag("needs-debian")
+    void docsCurlExamplesWorkAsWritten() throws Exception {
         int httpPort = freePort();
-        try (Sql s = PG.db().open()) {
-            s.exec("select pgq.create_queue('orders')");
-        }
-        Path cfg = dir.resolve("skytools.properties");
-        Files.writeString(cfg, String.join("\n",
-                "skytools.db.main.url = " + PG.db().jdbcUrl(),
-                "skytools.http.enabled = true",
-                "skytools.http.port = " + httpPort,
-                "skytools.http.max-body-size = 64kB",
-                "skytools.management.enabled = false", ""));
-        try (SkytoolsProcess run = SkytoolsProcess.start("run", "--config", cfg.toString())) {
-            String events = "http://127.0.0.1:" + httpPort + "/queues/orders/events";
-            await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("Started http-ingest"));
-            assertThat(run.output()).contains("JSON bodies up to 65536 bytes");
-
+        try (SkytoolsProcess run = startBridge(httpPort)) {
             List<String[]> examples = curlExamples();
             assertThat(examples).as("curl examples in %s", BRIDGES_DOC).hasSizeGreaterThanOrEqualTo(3);
             for (String[] example : examples) {
@@ -67,8 +56,17 @@ class RunHttpBridgeIT {
                 // event ids differ from the page's; everything else is as written
                 assertThat(answer.replaceAll("\\d+", "N")).as(command).isEqualTo(example[1].replaceAll("\\d+", "N"));
             }
-            long inserted = events();
-            assertThat(inserted).as("the documented examples' events").isEqualTo(3);
+            assertThat(events()).as("the documented examples' events").isEqualTo(3);
+            assertThat(run.signal("INT", 30)).isTrue();
+        }
+    }
+
+    @Test
+    void refusalsAnswerJsonInsertNothingAndLogNoError() throws Exception {
+        int httpPort = freePort();
+        try (SkytoolsProcess run = startBridge(httpPort)) {
+            String events = "http://127.0.0.1:" + httpPort + "/queues/orders/events";
+            assertThat(run.output()).contains("JSON bodies up to 65536 bytes");
 
             HttpResponse<String> plain = post(events, "text/plain", "{\"id\": 5}");
             assertThat(plain.statusCode()).isEqualTo(415);
@@ -80,8 +78,10 @@ class RunHttpBridgeIT {
             HttpResponse<String> form = post(events, "application/x-www-form-urlencoded", "id=7");
             assertThat(form.statusCode()).isEqualTo(415);
             assertThat(form.body()).contains("form bodies are not accepted");
+            assertThat(events()).as("nothing inserted by a refusal").isZero();
             HttpResponse<String> charset = post(events, "application/json; charset=utf-8", "{\"id\": 8}");
             assertThat(charset.statusCode()).isEqualTo(201);
+            assertThat(charset.body()).matches("\\{\"queue\":\"orders\",\"ids\":\\[\\d+]}");
 
             String big = "\"" + "x".repeat(80_000) + "\"";
             HttpResponse<String> tooBig = post(events, "application/json", big);
@@ -91,13 +91,35 @@ class RunHttpBridgeIT {
                                                 + " nothing was inserted\"}");
             HttpResponse<String> justUnder = post(events, "application/json", "\"" + "y".repeat(60_000) + "\"");
             assertThat(justUnder.statusCode()).isEqualTo(201);
-            assertThat(events()).as("only the JSON ones within the limit").isEqualTo(inserted + 2);
+            assertThat(events()).as("only the JSON ones within the limit").isEqualTo(2);
 
             assertThat(run.signal("INT", 30)).isTrue();
             assertThat(run.output()).doesNotContain("Unhandled exception");
             assertThat(run.lines(" ERROR ")).as("errors; output:%n%s", run.output()).isEmpty();
             assertThat(run.lines(" WARN ")).as("warnings; output:%n%s", run.output()).isEmpty();
         }
+    }
+
+    /** `skytools run` with the bridge on {@code httpPort} (bodies up to 64 kB) over a queue 'orders', once it serves. */
+    private SkytoolsProcess startBridge(int httpPort) throws Exception {
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('orders')");
+        }
+        Path cfg = dir.resolve("skytools.properties");
+        Files.writeString(cfg, String.join("\n",
+                "skytools.db.main.url = " + PG.db().jdbcUrl(),
+                "skytools.http.enabled = true",
+                "skytools.http.port = " + httpPort,
+                "skytools.http.max-body-size = 64kB",
+                "skytools.management.enabled = false", ""));
+        SkytoolsProcess run = SkytoolsProcess.start("run", "--config", cfg.toString());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("Started http-ingest"));
+        } catch (RuntimeException e) {
+            run.close();
+            throw new AssertionError("the bridge did not start; output:\n" + run.output(), e);
+        }
+        return run;
     }
 
     /** The curl commands of the bridges page's HTTP section (continuation lines joined), each with the answer it shows. */
