@@ -11,13 +11,15 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM as a normal stop: one line naming the signal, then the given
- * stop action (Camel Main's graceful stop). Replaces Camel's JVM shutdown hook, which cannot
+ * stop action (Camel Main's graceful stop); a second signal exits at once. Replaces Camel's JVM shutdown hook, which cannot
  * tell the signals apart and reports every stop as SIGTERM. {@link #close} puts the previous
  * handlers back (the command also runs inside tests' JVMs).
  */
 final class StopSignals implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
+    /** 128 + SIGINT, as shells report a process a signal ended. */
+    private static final int EXIT_ON_SECOND_SIGNAL = 130;
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private final AtomicBoolean requested = new AtomicBoolean();
@@ -51,7 +53,10 @@ final class StopSignals implements AutoCloseable {
                     action.run();
                 }
             } else {
-                LOG.info("{} again: already stopping", described);
+                // the way out of a stop (or a start-up) that hangs: the batch in hand stays open and comes again
+                LOG.warn("{} again: exiting now, without waiting for the batch in hand (it is delivered again at the"
+                         + " next start)", described);
+                Runtime.getRuntime().exit(EXIT_ON_SECOND_SIGNAL);
             }
         }));
     }

@@ -101,6 +101,44 @@ class RunProcessIT {
     }
 
     @Test
+    void aSecondCtrlCExitsAtOnceAndLeavesTheBatchForTheNextStart() throws Exception {
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('work')");
+            s.exec("select pgq.register_consumer('work', 'slow')");
+            s.exec("select pgq.insert_event('work', 'job', i::text) from generate_series(1, 200) i");
+        }
+        // 200 ms per event: the batch would take 40 s
+        Path routes = dir.resolve("slow.yaml");
+        Files.writeString(routes, String.join("\n",
+                "- route:",
+                "    id: slow-worker",
+                "    from:",
+                "      uri: \"pgq:work?dataSource=#db-main&consumerName=slow\"",
+                "      steps:",
+                "        - delay:",
+                "            constant: \"200\"",
+                "        - log: \"slow-worker: job ${body}\"", ""));
+        Path cfg = dir.resolve("skytools.properties");
+        Files.writeString(cfg, String.join("\n",
+                "skytools.db.main.url = " + PG.db().jdbcUrl(),
+                "skytools.ticker.period = 200ms",
+                "skytools.management.enabled = false", ""));
+        start("run", "--config", cfg.toString(), "--routes", "file:" + routes);
+        await().atMost(Duration.ofSeconds(60)).until(() -> output.indexOf("slow-worker: job") >= 0);
+
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.indexOf("stopping on Ctrl-C (SIGINT)") >= 0);
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        assertThat(process.waitFor(8, TimeUnit.SECONDS)).as("exited at the second Ctrl-C; output:%n%s", output).isTrue();
+        assertThat(process.exitValue()).isEqualTo(130);
+        assertThat(output).contains("Ctrl-C (SIGINT) again: exiting now");
+        try (Sql s = PG.db().open()) {
+            assertThat(s.value("select current_batch from pgq.get_consumer_info('work', 'slow')"))
+                    .as("the batch in hand stays open, for the next start").isNotNull();
+        }
+    }
+
+    @Test
     void ctrlCOnTheEmbeddedDatabaseStopsItOnlyAfterTheBatchInHand() throws Exception {
         int events = 20;
         int port = freePort();
