@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,9 @@ final class PgqdWatch extends RouteBuilder {
     @Override
     public void configure() {
         onException(Exception.class).handled(true)
-                .process(e -> LOG.debug("pgqd check of database {} failed: {}", db, e.getProperty("CamelExceptionCaught")));
+                // an unreachable database is the ticker routes' to report; this check just tries again
+                .process(e -> LOG.debug("pgqd check of database {} failed: {}", db,
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
         from("timer:pgqd-watch-" + db + "?delay=0&period=" + period.toMillis()).routeId("pgqd-watch-" + db)
                 .process(e -> check(getContext().getRegistry().lookupByNameAndType(bean, DataSource.class)));
     }
