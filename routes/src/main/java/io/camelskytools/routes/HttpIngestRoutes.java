@@ -4,7 +4,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,7 +22,9 @@ import org.apache.camel.builder.RouteBuilder;
  * them (one event each, inserted in one transaction). Each value's JSON text is the event's
  * ev_data; {@code ?type=} (or the X-Event-Type header) is ev_type, {@code ?extra1=..extra4=}
  * the extras. Answers 201 {@code {"queue": ..., "ids": [...]}}; bad JSON, an empty array or
- * an unknown queue answer 4xx with {@code {"error": reason}} and insert nothing.
+ * an unknown queue answer 4xx with {@code {"error": reason}} and insert nothing, and so does a
+ * body that says it is not JSON (415): Content-Type application/json, application/*+json or
+ * none at all is read as JSON. (The body size limit is the HTTP server's: see the runtime.)
  */
 public class HttpIngestRoutes extends RouteBuilder {
 
@@ -37,6 +41,8 @@ public class HttpIngestRoutes extends RouteBuilder {
         onException(BadRequest.class).handled(true)
                 .process(e -> reply(e, 400, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
         onException(SQLException.class).handled(true).process(this::databaseError);
+        onException(UnsupportedType.class).handled(true)
+                .process(e -> reply(e, 415, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
 
         from("platform-http:/queues/{queue}/events?httpMethodRestrict=POST").routeId("http-ingest")
                 .process(this::parse)
@@ -46,12 +52,17 @@ public class HttpIngestRoutes extends RouteBuilder {
                     e.getMessage().removeHeaders("*");
                     e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
                     e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-                    e.getMessage().setBody(JSON.writeValueAsString(Map.of("queue", e.getProperty("queue"), "ids", ids)));
+                    // queue first, then ids: the order docs/bridges.md shows
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("queue", e.getProperty("queue"));
+                    answer.put("ids", ids);
+                    e.getMessage().setBody(JSON.writeValueAsString(answer));
                 });
     }
 
     private void parse(Exchange e) throws Exception {
         String queue = URLDecoder.decode(e.getIn().getHeader("queue", String.class), StandardCharsets.UTF_8);
+        checkContentType(e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
         String body = e.getIn().getBody(String.class);
         if (body == null || body.isBlank()) {
             throw new BadRequest("empty body: send a JSON value or an array of them");
@@ -83,6 +94,22 @@ public class HttpIngestRoutes extends RouteBuilder {
         e.getIn().setBody(events);
     }
 
+    /** JSON, or no Content-Type at all; a form or any other type is refused before its body is read as JSON. */
+    static void checkContentType(String contentType) throws UnsupportedType {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json")) {
+            return;
+        }
+        if (type.equals("application/x-www-form-urlencoded") || type.equals("multipart/form-data")) {
+            throw new UnsupportedType("form bodies are not accepted (Content-Type " + type + "): send the JSON itself"
+                                      + " with Content-Type: application/json (curl: -H 'Content-Type: application/json')");
+        }
+        throw new UnsupportedType("Content-Type " + type + " is not accepted: send JSON with Content-Type: application/json");
+    }
+
     private void databaseError(Exchange e) throws Exception {
         SQLException cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, SQLException.class);
         String msg = cause.getMessage() == null ? "" : cause.getMessage();
@@ -101,6 +128,16 @@ public class HttpIngestRoutes extends RouteBuilder {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(JSON.writeValueAsString(Map.of("error", error)));
+    }
+
+    /** A body that says it is not JSON (415). */
+    static final class UnsupportedType extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedType(String message) {
+            super(message);
+        }
     }
 
     /** A request the bridge refuses (400). */

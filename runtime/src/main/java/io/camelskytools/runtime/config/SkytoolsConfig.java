@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The runtime's configuration: a properties file (--config, or ./skytools.properties when
@@ -111,6 +113,33 @@ public final class SkytoolsConfig {
             return Duration.ofMillis(Long.parseLong(s));
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be a duration like 500ms, 2s or 5m, not '" + v + "'");
+        }
+    }
+
+    /** A size in bytes such as 65536, 512kB or 1MB (k, M and G count 1024s; a trailing B or iB is optional). */
+    public long bytes(String key, long dflt) {
+        String v = get(key);
+        if (v == null) {
+            return dflt;
+        }
+        Matcher m = Pattern.compile("(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?")
+                .matcher(v.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(key + " must be a size like 65536, 512kB or 1MB, not '" + v + "'");
+        }
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            default -> 30;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n <= 0 || Long.numberOfLeadingZeros(n) <= shift) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a positive size below 8 EB, not '" + v + "'");
         }
     }
 

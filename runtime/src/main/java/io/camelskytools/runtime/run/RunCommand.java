@@ -30,6 +30,7 @@ import io.camelskytools.runtime.status.DatabaseStats;
 import io.camelskytools.runtime.status.StatusBoard;
 import io.camelskytools.runtime.status.StatusPage;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -47,6 +48,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class RunCommand implements Callable<Integer> {
 
     private static final int SHUTDOWN_TIMEOUT_SECONDS = 10;
+    private static final Duration PGQD_CHECK_PERIOD = Duration.ofMinutes(1);
+    private static final long DEFAULT_HTTP_MAX_BODY = 1024 * 1024;
 
     @ParentCommand
     SkytoolsCli root;
@@ -85,6 +88,7 @@ public final class RunCommand implements Callable<Integer> {
         List<HikariDataSource> pools = new ArrayList<>();
         Path managementAuth = null;
         Map<String, Object> beans = new LinkedHashMap<>();
+        StopSignals signals = new StopSignals();
         try {
             boolean demo;
             WalmgrConfig walmgr = new WalmgrConfig(config);
@@ -108,17 +112,26 @@ public final class RunCommand implements Callable<Integer> {
             main.setDefaultPropertyPlaceholderLocation("false");
             PgqTickerRoutes ticker = new PgqTickerRoutes().tickerPeriod(tickerPeriod).retryPeriod(retryPeriod)
                     .maintPeriod(maintPeriod);
+            List<String> ticked = new ArrayList<>();
             for (DatabaseConfig db : dbs.values()) {
                 HikariDataSource pool = pool(db);
                 pools.add(pool);
                 main.bind(db.beanName(), pool);
                 beans.put(db.beanName(), pool);
-                ticker.database(db.beanName());
-                out.println("skytools: database " + db + " (bean " + db.beanName() + ")");
+                boolean tickHere = config.bool("skytools.db." + db.name() + ".ticker", true);
+                if (tickHere) {
+                    ticker.database(db.beanName());
+                    ticked.add(db.name());
+                    main.configure().addRoutesBuilder(new PgqdWatch(db.name(), db.beanName(), PGQD_CHECK_PERIOD));
+                }
+                out.println("skytools: database " + db + " (bean " + db.beanName() + ")"
+                            + (tickHere ? "" : "; ticker, retry and maintenance routes off (skytools.db." + db.name()
+                                               + ".ticker=false): pgqd or another runtime does them"));
             }
-            if (!dbs.isEmpty()) {
+            if (!ticked.isEmpty()) {
                 main.configure().addRoutesBuilder(ticker);
             }
+            DefaultDataSource.configure(main, config, dbs.values(), out);
             Duration statsPeriod = config.duration("skytools.stats.period", Duration.ofSeconds(10));
             Duration maxTickerLag = config.duration("skytools.health.max-ticker-lag", Duration.ofMinutes(3));
             Duration maxConsumerLag = config.get("skytools.health.max-consumer-lag") == null ? null
@@ -153,15 +166,23 @@ public final class RunCommand implements Callable<Integer> {
                 main.configure().setDurationMaxSeconds(duration);
             }
             out.println("skytools: " + (dbs.isEmpty() ? "no queue database"
+                    : ticked.isEmpty() ? "no ticker routes (every database has skytools.db.NAME.ticker=false)"
                     : "ticker every " + tickerPeriod.toMillis() + " ms, retries every " + retryPeriod.toSeconds()
-                      + " s, maintenance every " + maintPeriod.toSeconds() + " s")
+                      + " s, maintenance every " + maintPeriod.toSeconds() + " s"
+                      + (ticked.size() == dbs.size() ? "" : " on " + String.join(", ", ticked)))
                         + (patterns.isEmpty() ? "" : "; routes from " + String.join(", ", patterns))
                         + (demo ? "; demo queue 'demo' with consumer 'demo-reader'" : ""));
             out.flush();
-            main.run();
+            // a signal stops Camel gracefully and says which signal it was (Camel's own hook calls everything SIGTERM)
+            main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+            signals.onStop(main::completed);
+            if (!signals.requested()) {
+                main.run();
+            }
             return 0;
         } finally {
             try {
+                signals.close();
                 if (broker != null) {
                     broker.stop();
                 }
@@ -191,11 +212,17 @@ public final class RunCommand implements Callable<Integer> {
             if (db == null) {
                 throw new SkytoolsConfig.ConfigException("skytools.http.db names no configured database: " + dbName);
             }
+            long maxBody = config.bytes("skytools.http.max-body-size", DEFAULT_HTTP_MAX_BODY);
             main.addInitialProperty("camel.server.enabled", "true");
             main.addInitialProperty("camel.server.host", host);
             main.addInitialProperty("camel.server.port", port);
+            main.addInitialProperty("camel.server.maxBodySize", Long.toString(maxBody));
+            // JSON only: no multipart files written to the working directory
+            main.addInitialProperty("camel.server.fileUploadEnabled", "false");
+            main.addMainListener(new HttpBridgeRefusals(Integer.parseInt(port), maxBody));
             main.configure().addRoutesBuilder(new HttpIngestRoutes(db.beanName()));
-            out.println("skytools: HTTP bridge on http://" + host + ":" + port + "/queues/{queue}/events -> database " + dbName);
+            out.println("skytools: HTTP bridge on http://" + host + ":" + port + "/queues/{queue}/events -> database " + dbName
+                        + " (JSON bodies up to " + maxBody + " bytes)");
         }
     }
 
@@ -281,6 +308,9 @@ public final class RunCommand implements Callable<Integer> {
             SchemaInstaller.installPgq(c);
             if (demo && PgqClient.createQueue(c, "demo") == 1) {
                 out.println("skytools: created queue 'demo'");
+            }
+            if (demo) {
+                out.println(DemoPace.describe(c));
             }
         }
     }

@@ -57,7 +57,7 @@ public final class DatabaseStats extends RouteBuilder {
         MultiGauge tickerLag = meters == null ? null : MultiGauge.builder("pgq.queue.ticker.lag.seconds")
                 .description("time since the queue's last tick").register(meters);
         MultiGauge evPerSec = meters == null ? null : MultiGauge.builder("pgq.queue.events.per.second")
-                .description("events per second over the last ticks").register(meters);
+                .description("estimate: event ids per second over the last ticks (forced ticks and rolled-back inserts count)").register(meters);
         MultiGauge evNew = meters == null ? null : MultiGauge.builder("pgq.queue.events.new")
                 .description("events not yet in a tick").register(meters);
         MultiGauge lag = meters == null ? null : MultiGauge.builder("pgq.consumer.position.lag.seconds")
@@ -65,7 +65,8 @@ public final class DatabaseStats extends RouteBuilder {
         MultiGauge lastSeen = meters == null ? null : MultiGauge.builder("pgq.consumer.last.seen.seconds")
                 .description("time since the consumer last asked for or finished a batch").register(meters);
         MultiGauge pending = meters == null ? null : MultiGauge.builder("pgq.consumer.pending.events")
-                .description("events between the consumer's position and the latest tick").register(meters);
+                .description("estimate: event ids between the consumer's position and the latest tick (forced ticks and"
+                        + " rolled-back inserts count)").register(meters);
         HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
         if (health != null) {
             health.register(new StatsHealth("pgq-ticker-" + db, () -> tickerProblem));

@@ -1,6 +1,7 @@
 package io.camelskytools.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Properties;
@@ -38,5 +39,19 @@ class SkytoolsConfigTest {
                 "skytools.db.main.url", "jdbc:postgresql://db0/app");
         assertThat(c.databases()).containsOnlyKeys("main", "new");
         assertThat(c.databases().get("new").url()).isEqualTo("jdbc:postgresql://db2/app");
+    }
+
+    @Test
+    void sizesCountBytesWithBinaryUnits() {
+        SkytoolsConfig c = config(Map.of(), "a", "65536", "b", "512kB", "c", "1MB", "d", "2 MiB", "e", "1g", "f", "lots",
+                "g", "0");
+        assertThat(c.bytes("a", 1)).isEqualTo(65536);
+        assertThat(c.bytes("b", 1)).isEqualTo(512 * 1024);
+        assertThat(c.bytes("c", 1)).isEqualTo(1024 * 1024);
+        assertThat(c.bytes("d", 1)).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.bytes("e", 1)).isEqualTo(1024L * 1024 * 1024);
+        assertThat(c.bytes("unset", 7)).isEqualTo(7);
+        assertThatThrownBy(() -> c.bytes("f", 1)).hasMessage("f must be a size like 65536, 512kB or 1MB, not 'lots'");
+        assertThatThrownBy(() -> c.bytes("g", 1)).hasMessageContaining("g must be a positive size");
     }
 }

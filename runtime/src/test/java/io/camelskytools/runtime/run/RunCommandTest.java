@@ -33,8 +33,15 @@ class RunCommandTest {
                                       + " where last_tick >= 3") == 1;
             }
         });
+        long maxLag;
+        try (Sql s = new Sql(DriverManager.getConnection(url))) {
+            maxLag = s.longValue("select extract(epoch from queue_ticker_max_lag)::bigint from pgq.get_queue_info('demo')");
+        }
         assertThat(run.exit(90)).as(run.err()).isZero();
         assertThat(run.out()).contains("embedded PostgreSQL on 127.0.0.1:" + port)
-                .contains("data in " + dir.resolve("data")).contains("demo queue 'demo'");
+                .contains("data in " + dir.resolve("data")).contains("demo queue 'demo'")
+                // why the demo consumer prints its events in groups, with the queue's own threshold
+                .contains("queue 'demo' ticks once its ticker_max_lag (" + maxLag + " s) has passed since the last tick")
+                .contains("demo-reader gets the events of about " + maxLag + " s together");
     }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.jdbc.QueryRows;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged skytools.jar as a user runs it, in its own JVM: Ctrl-C (SIGINT) finishes the
- * batch in hand and exits, and a database that is down at start-up is waited for with a
- * one-line log instead of a stack trace per attempt.
+ * batch in hand and exits with a line naming the signal, and a database that is down at
+ * start-up is waited for with a one-line log instead of a stack trace per attempt.
  */
 class RunProcessIT {
 
@@ -94,7 +95,47 @@ class RunProcessIT {
             assertThat(s.longValue("select count(*) from pgq.event_template where ev_type = 'processed'"))
                     .as("events processed, after Ctrl-C %d ms; output:%n%s", tookMillis, output).isEqualTo(events);
         }
-        assertThat(output).contains("shutting down");
+        assertThat(output).contains("shutting down").contains("stopping on Ctrl-C (SIGINT)");
+        assertThat(lines(output.toString(), " WARN ")).as("warnings; output:%n%s", output).isEmpty();
+        assertThat(lines(output.toString(), " ERROR ")).as("errors; output:%n%s", output).isEmpty();
+    }
+
+    @Test
+    void aSecondCtrlCExitsAtOnceAndLeavesTheBatchForTheNextStart() throws Exception {
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('work')");
+            s.exec("select pgq.register_consumer('work', 'slow')");
+            s.exec("select pgq.insert_event('work', 'job', i::text) from generate_series(1, 200) i");
+        }
+        // 200 ms per event: the batch would take 40 s
+        Path routes = dir.resolve("slow.yaml");
+        Files.writeString(routes, String.join("\n",
+                "- route:",
+                "    id: slow-worker",
+                "    from:",
+                "      uri: \"pgq:work?dataSource=#db-main&consumerName=slow\"",
+                "      steps:",
+                "        - delay:",
+                "            constant: \"200\"",
+                "        - log: \"slow-worker: job ${body}\"", ""));
+        Path cfg = dir.resolve("skytools.properties");
+        Files.writeString(cfg, String.join("\n",
+                "skytools.db.main.url = " + PG.db().jdbcUrl(),
+                "skytools.ticker.period = 200ms",
+                "skytools.management.enabled = false", ""));
+        start("run", "--config", cfg.toString(), "--routes", "file:" + routes);
+        await().atMost(Duration.ofSeconds(60)).until(() -> output.indexOf("slow-worker: job") >= 0);
+
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.indexOf("stopping on Ctrl-C (SIGINT)") >= 0);
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        assertThat(process.waitFor(8, TimeUnit.SECONDS)).as("exited at the second Ctrl-C; output:%n%s", output).isTrue();
+        assertThat(process.exitValue()).isEqualTo(130);
+        assertThat(output).contains("Ctrl-C (SIGINT) again: exiting now");
+        try (Sql s = PG.db().open()) {
+            assertThat(s.value("select current_batch from pgq.get_consumer_info('work', 'slow')"))
+                    .as("the batch in hand stays open, for the next start").isNotNull();
+        }
     }
 
     @Test
@@ -127,7 +168,9 @@ class RunProcessIT {
                 "            name: CamelPgqEventType",
                 "            constant: processed",
                 "        - to: \"pgq:done?dataSource=#db-main\"", ""));
-        start("run", "--data-dir", data.toString(), "--port", Integer.toString(port), "--routes", "file:" + routes);
+        int mgmtPort = freePort();
+        start(Map.of("SKYTOOLS_MANAGEMENT_PORT", Integer.toString(mgmtPort)), "run", "--data-dir", data.toString(), "--port",
+                Integer.toString(port), "--routes", "file:" + routes);
         await().atMost(Duration.ofSeconds(90)).until(() -> output.indexOf("slow-worker: job") >= 0);
 
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
@@ -143,6 +186,12 @@ class RunProcessIT {
                     .get(0).get("n")).as("every event went through the route once").isEqualTo((long) events);
         }
         assertThat(output).doesNotContain("57P01").doesNotContain("terminating connection due to administrator command");
+        // a normal stop reads as one: the signal it was, no warnings or errors on the way out
+        assertThat(output).contains("stopping on Ctrl-C (SIGINT)").doesNotContain("SIGTERM");
+        assertThat(lines(output.toString(), " WARN ")).as("warnings; output:%n%s", output).isEmpty();
+        assertThat(lines(output.toString(), " ERROR ")).as("errors; output:%n%s", output).isEmpty();
+        // the addresses printed are the ones bound (Camel's own summary says 0.0.0.0 whatever the bind address)
+        assertThat(output).contains("health on http://127.0.0.1:" + mgmtPort + "/observe/health").doesNotContain("0.0.0.0");
     }
 
     @Test
@@ -188,9 +237,10 @@ class RunProcessIT {
                 c.createStatement().execute("select pgq.insert_event('late', 'note', 'hello')");
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> output.indexOf("late-reader: got hello") >= 0);
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
+        assertThat(output).contains("stopping on SIGTERM");
         assertThat(whileDown).contains("database main jdbc:postgresql://127.0.0.1:" + port)
                 .doesNotContain("hush-hush")
                 .doesNotContain("\tat ");
@@ -198,11 +248,16 @@ class RunProcessIT {
     }
 
     private void start(String... args) throws IOException {
+        start(Map.of(), args);
+    }
+
+    private void start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("HOME", dir.toString());
+        pb.environment().putAll(env);
         process = pb.start();
         Thread reader = new Thread(() -> copy(process.getInputStream()), "skytools-output");
         reader.setDaemon(true);

@@ -104,6 +104,11 @@ class StatusPageBrowserTest {
         assertThat(health).isEqualTo("healthy");
         Boolean consumersShown = wait.until(b -> b.findElement(By.id("consumers-main")).isDisplayed());
         assertThat(consumersShown).isTrue();
+        // figures PgQ derives from event ids say that they estimate, and the page says why
+        List<String> consumerHeads = browser.findElements(By.cssSelector("#consumers-main th")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(consumerHeads).contains("pending events (est.)");
+        assertThat(browser.findElement(By.id("estimates")).getText()).contains("forced tick");
         String legend = wait.until(b -> b.findElement(By.id("legend")).getText());
         assertThat(legend).contains("main/orders/reporting");
 

@@ -34,12 +34,16 @@ import picocli.CommandLine.Model.CommandSpec;
                         PgqCommand.Maintenance.class, PgqCommand.Insert.class})
 public final class PgqCommand {
 
-    /** pgq.get_queue_info columns the queues command shows, and under which names. */
+    /**
+     * pgq.get_queue_info columns the queues command shows, and under which names. Rates and
+     * pending counts come from event id distances (a forced tick skips ids on purpose,
+     * rolled-back inserts use some): their names say they estimate.
+     */
     private static final Map<String, String> QUEUE_COLUMNS = Output.names("queue_name", "queue_name", "queue_ntables", "tables",
-            "queue_cur_table", "cur_table", "ticker_lag", "ticker_lag", "ev_per_sec", "ev_per_sec", "ev_new", "ev_new",
+            "queue_cur_table", "cur_table", "ticker_lag", "ticker_lag", "ev_per_sec", "ev_per_sec_est", "ev_new", "ev_new",
             "last_tick_id", "last_tick_id", "queue_ticker_paused", "paused");
     private static final Map<String, String> CONSUMER_COLUMNS = Output.names("queue_name", "queue_name", "consumer_name",
-            "consumer_name", "lag", "lag", "last_seen", "last_seen", "pending_events", "pending_events", "last_tick",
+            "consumer_name", "lag", "lag", "last_seen", "last_seen", "pending_events", "pending_events_est", "last_tick",
             "last_tick", "current_batch", "current_batch");
 
     @ParentCommand
@@ -173,7 +177,7 @@ public final class PgqCommand {
     }
 
     @Command(name = "queues", mixinStandardHelpOptions = true,
-             description = "Show queues: ticker lag, events per second, new events not yet ticked.")
+             description = "Show queues: ticker lag, events per second (estimated from event ids), new events not yet ticked.")
     static final class Queues extends Sub {
         @Option(names = "--json", description = "JSON instead of a table.")
         boolean json;
@@ -182,8 +186,8 @@ public final class PgqCommand {
         void run(Connection c) throws Exception {
             List<Map<String, Object>> rows = Output.columns(PgqInfo.queueRows(c, null), QUEUE_COLUMNS);
             for (Map<String, Object> r : rows) {
-                if (r.get("ev_per_sec") instanceof Number n) {
-                    r.put("ev_per_sec", BigDecimal.valueOf(n.doubleValue()).setScale(1, RoundingMode.HALF_UP));
+                if (r.get("ev_per_sec_est") instanceof Number n) {
+                    r.put("ev_per_sec_est", BigDecimal.valueOf(n.doubleValue()).setScale(1, RoundingMode.HALF_UP));
                 }
             }
             Output.print(out(), rows, json);
@@ -200,7 +204,7 @@ public final class PgqCommand {
     }
 
     @Command(name = "consumers", mixinStandardHelpOptions = true,
-             description = "Show consumers: lag, last seen, pending events, open batch.")
+             description = "Show consumers: lag, last seen, pending events (estimated from event ids), open batch.")
     static final class Consumers extends ListingSub {
         @Override
         void run(Connection c) throws Exception {

@@ -47,7 +47,7 @@ class PgqCommandTest {
         Result table = pgq("consumers");
         assertThat(table.out()).startsWith("queue_name").contains("billing");
         assertThat(pgq("consumers", "orders", "--json").out()).contains("\"consumer_name\":\"billing\"")
-                .contains("\"pending_events\":");
+                .contains("\"pending_events_est\":");
         try (Sql s = PG.db().open()) {
             assertThat(s.value("select queue_ticker_max_count from pgq.queue")).isEqualTo(10);
             assertThat(s.value("select ev_type from pgq.event_1")).isEqualTo("order.created");
