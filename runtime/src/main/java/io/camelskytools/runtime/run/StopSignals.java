@@ -15,7 +15,7 @@ import sun.misc.SignalHandler;
  * tell the signals apart and reports every stop as SIGTERM. {@link #close} puts the previous
  * handlers back (the command also runs inside tests' JVMs).
  */
-final class StopSignals implements AutoCloseable {
+public final class StopSignals implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
     /** 128 + SIGINT, as shells report a process a signal ended. */
@@ -25,13 +25,13 @@ final class StopSignals implements AutoCloseable {
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile Runnable stop;
 
-    StopSignals() {
+    public StopSignals() {
         install("INT", "Ctrl-C (SIGINT)");
         install("TERM", "SIGTERM");
     }
 
     /** What a signal does from now on; a signal that came before runs it at once. */
-    void onStop(Runnable action) {
+    public void onStop(Runnable action) {
         stop = action;
         if (requested.get()) {
             action.run();
@@ -39,7 +39,7 @@ final class StopSignals implements AutoCloseable {
     }
 
     /** Whether a stop signal has come. */
-    boolean requested() {
+    public boolean requested() {
         return requested.get();
     }
 

@@ -23,7 +23,9 @@ import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
 import io.camelskytools.runtime.cli.Output;
+import io.camelskytools.runtime.run.StopSignals;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -489,7 +491,7 @@ public final class LondisteCommand {
 
     @Command(name = "worker", mixinStandardHelpOptions = true,
              description = "Run the replication worker in the foreground (a Camel route run by Camel Main);"
-                           + " SIGINT / SIGTERM let the batch in hand finish, then exit.")
+                           + " Ctrl-C / SIGTERM let the batch in hand finish, then exit 0 (a second one exits at once).")
     static final class Worker extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -505,7 +507,14 @@ public final class LondisteCommand {
             main.configure().setRoutesCollectorEnabled(false);
             main.configure().addRoutesBuilder(new LondisteWorkerRoutes().node(cf));
             LOG.info("londiste: worker {} on queue {} ({})", cf.jobName(), cf.queueName(), Conninfo.mask(cf.db()));
-            main.run();
+            // Ctrl-C and SIGTERM are a normal stop: the batch in hand is finished, exit 0
+            try (StopSignals signals = new StopSignals()) {
+                main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+                signals.onStop(main::completed);
+                if (!signals.requested()) {
+                    main.run();
+                }
+            }
             LOG.info("londiste: worker {} stopped", cf.jobName());
             return 0;
         }
