@@ -1,0 +1,48 @@
+package io.camelskytools.runtime.run;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.TreeSet;
+
+import io.camelskytools.londiste.LondisteWorkerRoutes;
+import io.camelskytools.londiste.config.LondisteConfig;
+import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.runtime.config.SkytoolsConfig;
+import org.apache.camel.main.Main;
+
+/**
+ * The Londiste workers {@code skytools run} runs: one per {@code skytools.londiste.NAME.config}
+ * (a londiste3 ini file), each a {@code londiste-<job_name>} route.
+ */
+final class LondisteWorkers {
+
+    static final String PREFIX = "skytools.londiste.";
+
+    private LondisteWorkers() {
+    }
+
+    static void configure(Main main, SkytoolsConfig config, PrintWriter out) throws IOException {
+        TreeSet<String> names = config.prefixedNames(PREFIX);
+        if (names.isEmpty()) {
+            return;
+        }
+        LondisteWorkerRoutes routes = new LondisteWorkerRoutes();
+        for (String name : names) {
+            String file = config.get(PREFIX + name + ".config");
+            if (file == null) {
+                throw new SkytoolsConfig.ConfigException(PREFIX + name + ".config is not set");
+            }
+            LondisteConfig cf;
+            try {
+                cf = LondisteConfig.load(Path.of(file));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SkytoolsConfig.ConfigException(PREFIX + name + ".config: " + e.getMessage());
+            }
+            routes.node(cf);
+            out.println("skytools: londiste worker " + cf.jobName() + " on queue " + cf.queueName() + " ("
+                        + Conninfo.mask(cf.db()) + ", route londiste-" + cf.jobName() + ")");
+        }
+        main.configure().addRoutesBuilder(routes);
+    }
+}
