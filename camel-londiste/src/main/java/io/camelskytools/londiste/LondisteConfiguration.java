@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.camelskytools.londiste.config.LondisteConfig;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.worker.WorkerSettings;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
@@ -34,6 +34,11 @@ public class LondisteConfiguration implements Cloneable {
 
     @UriParam(defaultValue = "1000", description = "Events read from the provider per round trip.")
     private int fetchSize = 1000;
+
+    @UriParam(defaultValue = "1s", javaType = "java.time.Duration",
+              description = "Longest wait for the provider's next tick when there is nothing to do (without config;"
+                            + " the ini file's loop_delay otherwise). A tick announced by the provider ends it early.")
+    private Duration loopDelay = Duration.ofSeconds(1);
 
     @UriParam(defaultValue = "20s", javaType = "java.time.Duration",
               description = "How long to wait after a failed step before trying again.")
@@ -79,6 +84,14 @@ public class LondisteConfiguration implements Cloneable {
         this.fetchSize = fetchSize;
     }
 
+    public Duration getLoopDelay() {
+        return loopDelay;
+    }
+
+    public void setLoopDelay(Duration loopDelay) {
+        this.loopDelay = loopDelay;
+    }
+
     public Duration getExceptionSleep() {
         return exceptionSleep;
     }
@@ -104,14 +117,14 @@ public class LondisteConfiguration implements Cloneable {
      * {@code config} is set, else {@code db} and {@code queue}; errors say which option is
      * missing or wrong.
      */
-    public Resolved resolve(Duration loopDelay) {
+    public Resolved resolve() {
         if (config != null) {
             if (db != null || queue != null) {
                 throw new IllegalArgumentException("londiste: give either config or db and queue, not both");
             }
             try {
                 LondisteConfig cf = LondisteConfig.load(Path.of(config));
-                return new Resolved(cf.workerSettings().withLoopDelay(loopDelay), cf.exceptionSleep());
+                return new Resolved(cf.workerSettings(), cf.exceptionSleep());
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("londiste: " + e.getMessage(), e);
             }

@@ -26,6 +26,7 @@ public class LondisteConsumer extends ScheduledPollConsumer implements ShutdownA
 
     private LondisteWorker worker;
     private Duration exceptionSleep;
+    private Duration idleWait;
     private long quietUntil;
     private String lastError;
     /** A step runs: a graceful stop waits for it (the batch in hand is applied and finished). */
@@ -43,8 +44,9 @@ public class LondisteConsumer extends ScheduledPollConsumer implements ShutdownA
     @Override
     protected void doStart() throws Exception {
         LondisteConfiguration cf = getEndpoint().getConfiguration();
-        LondisteConfiguration.Resolved resolved = cf.resolve(Duration.ofMillis(getEndpoint().getDelay()));
+        LondisteConfiguration.Resolved resolved = cf.resolve();
         WorkerSettings settings = resolved.settings();
+        idleWait = settings.loopDelay();
         exceptionSleep = resolved.exceptionSleep();
         worker = new LondisteWorker(settings);
         LOG.info("londiste worker on queue {} started", settings.queue());
@@ -76,6 +78,8 @@ public class LondisteConsumer extends ScheduledPollConsumer implements ShutdownA
             stepping = false;
         }
         if (n < 0) {
+            // idle: until the provider ticks, at most loop_delay
+            worker.awaitTick(idleWait);
             return 0;
         }
         BatchInfo batch = worker.lastBatch();

@@ -30,7 +30,8 @@ public class LondisteEndpoint extends ScheduledPollEndpoint {
         super(uri, component);
         this.kind = kind;
         this.configuration = configuration;
-        setDelay(1000);
+        // the consumer waits for the provider's ticks inside poll(); the scheduler only starts it again
+        setDelay(10);
         setInitialDelay(0);
         setGreedy(true);
     }

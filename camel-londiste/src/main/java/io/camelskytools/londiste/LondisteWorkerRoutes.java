@@ -10,7 +10,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * One route per Londiste node this process runs: {@code londiste:worker} on the node's
- * londiste3 ini file, polled every {@code loop_delay}, each applied batch logged at DEBUG.
+ * londiste3 ini file (woken by the provider's ticks, at least every {@code loop_delay}), each
+ * applied batch logged at DEBUG.
  * Route ids are {@code londiste-<job_name>}.
  */
 public class LondisteWorkerRoutes extends RouteBuilder {
@@ -33,8 +34,7 @@ public class LondisteWorkerRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (LondisteConfig cf : nodes.values()) {
-            long delay = Math.max(1, cf.loopDelay().toMillis());
-            from("londiste:worker?config=RAW(" + absolute(cf.file()) + ")&delay=" + delay)
+            from("londiste:worker?config=RAW(" + absolute(cf.file()) + ")")
                     .routeId("londiste-" + cf.jobName())
                     .log(LoggingLevel.DEBUG, "londiste." + cf.jobName(),
                             "applied batch ${header." + LondisteConstants.BATCH_ID + "} up to tick ${header."

@@ -46,7 +46,7 @@ class LondisteEndpointTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("londiste:worker?queue=eq&delay=50&db=RAW(" + location(leafDb) + ")").routeId("w")
+                    from("londiste:worker?queue=eq&loopDelay=200ms&db=RAW(" + location(leafDb) + ")").routeId("w")
                             .filter(header(LondisteConstants.EVENTS).isGreaterThan(0)).to("mock:batches");
                 }
             });

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.camelskytools.londiste.apply.HandlerSpec;
 import io.camelskytools.londiste.apply.UrlEncoding;
 
 /**
@@ -37,21 +38,36 @@ public record AddTableOptions(boolean expectSync, boolean skipTruncate, boolean 
         return args.toArray(String[]::new);
     }
 
+    /** The handler these options name, null for the default. */
+    public HandlerSpec handlerSpec() {
+        String h = handlerAttr();
+        return h == null ? null : HandlerSpec.parse(h);
+    }
+
+    private String handlerAttr() {
+        if (handler == null) {
+            if (!handlerArgs.isEmpty()) {
+                throw new IllegalArgumentException("--handler-arg given without --handler");
+            }
+            return null;
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : handlerArgs) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--handler-arg must be key=value, not \"" + a + "\"");
+            }
+            args.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        return args.isEmpty() ? handler : handler + "(" + UrlEncoding.encode(args) + ")";
+    }
+
     /** table_attrs (urlencoded): handler=name(args), copy_condition, copy_node, max_parallel_copy. */
     public String attrs() {
         Map<String, String> attrs = new LinkedHashMap<>();
-        if (handler != null) {
-            Map<String, String> args = new LinkedHashMap<>();
-            for (String a : handlerArgs) {
-                int eq = a.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--handler-arg must be key=value, not \"" + a + "\"");
-                }
-                args.put(a.substring(0, eq), a.substring(eq + 1));
-            }
-            attrs.put("handler", args.isEmpty() ? handler : handler + "(" + UrlEncoding.encode(args) + ")");
-        } else if (!handlerArgs.isEmpty()) {
-            throw new IllegalArgumentException("--handler-arg given without --handler");
+        String h = handlerAttr();
+        if (h != null) {
+            attrs.put("handler", h);
         }
         if (copyCondition != null) {
             attrs.put("copy_condition", copyCondition);

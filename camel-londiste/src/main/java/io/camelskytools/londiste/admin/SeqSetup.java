@@ -11,7 +11,7 @@ import java.util.Set;
 
 import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.jdbc.SqlNames;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;

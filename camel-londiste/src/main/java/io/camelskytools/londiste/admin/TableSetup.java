@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.camelskytools.jdbc.QueryRows;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.apply.HandlerSpec;
+import io.camelskytools.londiste.handler.Handlers;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
@@ -48,14 +50,33 @@ public final class TableSetup {
         }
         List<String> candidates = node.isRoot() ? rootCandidates(c) : queueTables(c);
         List<String> names = expand(patterns, all, candidates);
-        String[] args = options.triggerArgArray();
         String attrs = options.attrs();
+        HandlerSpec handler = options.handlerSpec();
         List<Outcome> out = new ArrayList<>();
         for (String t : names) {
-            ResultRow r = TableClient.addTable(c, queue, t, args, attrs, options.destTable());
+            // the handler first: a bad name or argument changes nothing
+            List<String> args = new ArrayList<>(List.of(options.triggerArgArray()));
+            if (handler != null) {
+                Handlers.create(t, handler).addTriggerArgs(args);
+            }
+            ResultRow r = TableClient.addTable(c, queue, t, args.toArray(String[]::new), attrs, options.destTable());
             out.add(new Outcome(t, r.code(), r.note()));
         }
         return out;
+    }
+
+    /** change-handler: the table's new attributes and trigger args (the trigger is made again). */
+    public Outcome changeHandler(Connection c, String table, AddTableOptions options) throws SQLException {
+        requireNode(c);
+        String t = table.contains(".") ? table : "public." + table;
+        List<String> args = new ArrayList<>(List.of(options.triggerArgArray()));
+        HandlerSpec handler = options.handlerSpec();
+        if (handler != null) {
+            Handlers.create(t, handler).addTriggerArgs(args);
+        }
+        ResultRow r = NodeClient.call(c, "londiste.local_change_handler", queue, t, args.toArray(String[]::new),
+                options.attrs());
+        return new Outcome(t, r.code(), r.note());
     }
 
     public List<Outcome> removeTables(Connection c, List<String> patterns) throws SQLException {

@@ -25,10 +25,14 @@ public final class TableChangeApplier {
      */
     public void apply(PgqEvent ev, String destination, Map<String, String> handlerArgs) throws SQLException {
         String type = ev.type();
-        RowChange change = RowChange.fromLogutriga(type, ev.data());
-        if (change != null) {
+        RowChange change = type.startsWith("{") ? JsonChange.decode(type, ev.data())
+                : RowChange.fromLogutriga(type, ev.data());
+        if (change != null && change.op() != 'R') {
             writer.write(destination, change);
             return;
+        }
+        if (change != null) {
+            type = "R";
         }
         String dest = SqlNames.quoteFqName(destination);
         switch (type) {

@@ -10,7 +10,7 @@ import java.util.List;
 
 import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.apply.HandlerSpec;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.worker.WorkerSettings;
 
 /**

@@ -13,9 +13,11 @@ import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.apply.EventKinds;
 import io.camelskytools.londiste.apply.HandlerSpec;
 import io.camelskytools.londiste.apply.RowWriter;
-import io.camelskytools.londiste.apply.TableChangeApplier;
 import io.camelskytools.londiste.worker.CascadedBatch;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.handler.Handlers;
+import io.camelskytools.londiste.handler.LondisteHandler;
+import io.camelskytools.londiste.handler.TableHandlerCache;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
@@ -137,14 +139,15 @@ public final class CopyJob implements Runnable {
         provider.setAutoCommit(false);
         provider.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         target.setAutoCommit(false);
+        LondisteHandler handler = Handlers.create(table, HandlerSpec.ofAttrs(attrs));
         try {
-            if (!"1".equals(attrs.get("skip_truncate"))) {
+            if (handler.needsTable() && !"1".equals(attrs.get("skip_truncate"))) {
                 try (Statement st = target.createStatement()) {
                     st.execute("truncate only " + SqlNames.quoteFqName(t.destination()));
                 }
             }
-            CopyProgress done = TableCopy.copy(provider, target, table, t.destination(), attrs.get("copy_condition"),
-                    p -> {
+            CopyProgress done = !handler.needsTable() ? new CopyProgress(table, 0, 0, 0)
+                    : TableCopy.copy(provider, target, table, t.destination(), condition(attrs, handler), p -> {
                         progress = p;
                         LOG.info("londiste {}: copying {}", queue, p);
                     });
@@ -172,8 +175,7 @@ public final class CopyJob implements Runnable {
      */
     private void catchUp(Connection provider, Connection target, String consumer) throws Exception {
         RowWriter writer = new RowWriter(target);
-        TableChangeApplier applier = new TableChangeApplier(writer);
-        CatchUp catchUp = new CatchUp(target, consumer, writer, applier);
+        CatchUp catchUp = new CatchUp(target, consumer, writer);
         BatchProcessor processor = new BatchProcessor(
                 new QueueBatchReader(queue, consumer, BatchWindow.EVERY_TICK, fetchSize), fetchSize,
                 EventGrouping.chunksOf(fetchSize), catchUp::apply, new FailBatch(consumer + " on " + queue),
@@ -220,16 +222,24 @@ public final class CopyJob implements Runnable {
         private final Connection target;
         private final String consumer;
         private final RowWriter writer;
-        private final TableChangeApplier applier;
+        private final Map<String, TableHandlerCache.Entry> handlers = new java.util.HashMap<>();
+        private TableHandlerCache.Entry handler;
+        private long tick;
         private TableInfo table;
         private SnapshotFilter filter;
         private String filterText;
 
-        CatchUp(Connection target, String consumer, RowWriter writer, TableChangeApplier applier) {
+        CatchUp(Connection target, String consumer, RowWriter writer) {
             this.target = target;
             this.consumer = consumer;
             this.writer = writer;
-            this.applier = applier;
+        }
+
+        private void finishBatch() throws SQLException {
+            if (handler != null) {
+                handler.handler().finishBatch(handler.context(target, writer, queue, tick));
+            }
+            writer.flush();
         }
 
         TargetTransaction begin(BatchInfo batch) throws SQLException {
@@ -250,8 +260,9 @@ public final class CopyJob implements Runnable {
                 filterText = table.customSnapshot();
             }
             long completed = NodeClient.consumerState(target, queue, consumer).completedTick();
-            return CascadedBatch.begin(target, queue, consumer, batch, completed,
-                    writer::flush);
+            handler = TableHandlerCache.get(handlers, table);
+            tick = batch.curTickId();
+            return CascadedBatch.begin(target, queue, consumer, batch, completed, this::finishBatch);
         }
 
         Exception apply(BatchInfo batch, List<PgqEvent> events) throws SQLException {
@@ -262,7 +273,7 @@ public final class CopyJob implements Runnable {
                 if (filter != null && filter.sees(ev.txid())) {
                     continue;
                 }
-                applier.apply(ev, table.destination(), HandlerSpec.ofAttrs(table.attrMap()).args());
+                handler.handler().process(ev, handler.context(target, writer, queue, batch.curTickId()));
             }
             return null;
         }
@@ -273,6 +284,12 @@ public final class CopyJob implements Runnable {
         HandedOver() {
             super("handed over", null, false, false);
         }
+    }
+
+    /** The rows to copy: the table's copy_condition, else the handler's. */
+    private static String condition(Map<String, String> attrs, LondisteHandler handler) {
+        String c = attrs.get("copy_condition");
+        return c != null ? c : handler.copyCondition();
     }
 
     private void finishConsumer(Connection provider, Connection target, String consumer) throws SQLException {

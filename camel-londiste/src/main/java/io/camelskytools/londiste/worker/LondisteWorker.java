@@ -4,16 +4,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.camelskytools.londiste.apply.EventKinds;
-import io.camelskytools.londiste.apply.HandlerSpec;
 import io.camelskytools.londiste.apply.RowWriter;
-import io.camelskytools.londiste.apply.TableChangeApplier;
+import io.camelskytools.londiste.handler.TableHandlerCache;
 import io.camelskytools.londiste.copy.CopyCoordinator;
 import io.camelskytools.londiste.node.ConsumerState;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
@@ -24,6 +25,8 @@ import io.camelskytools.londiste.table.TableInfo;
 import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.client.PgqEvent;
+import io.camelskytools.pgq.client.TickListener;
+import io.camelskytools.pgq.client.TickSignal;
 import io.camelskytools.pgq.consumer.BatchProcessor;
 import io.camelskytools.pgq.consumer.BatchWindow;
 import io.camelskytools.pgq.consumer.EventGrouping;
@@ -31,6 +34,7 @@ import io.camelskytools.pgq.consumer.FailBatch;
 import io.camelskytools.pgq.consumer.NoopConsumerMetrics;
 import io.camelskytools.pgq.consumer.QueueBatchReader;
 import io.camelskytools.pgq.consumer.TargetTransaction;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,9 @@ public final class LondisteWorker implements AutoCloseable {
     private long lastGlobalWatermark;
     private long lastLocalWatermark;
     private volatile boolean stopping;
+    /** Wakes the idle worker when the provider ticks (our PgQ announces ticks; Skytools' does not: then it polls). */
+    private final TickSignal ticks = new TickSignal();
+    private TickListener tickListener;
     private volatile BatchInfo lastBatch;
     /** The highest event id a branch copied: the event sequence of the ticks it makes. */
     private long maxEventId;
@@ -128,6 +135,10 @@ public final class LondisteWorker implements AutoCloseable {
                 }
                 afterBatch();
             }
+            if (state.error() != null && n < 0) {
+                // a step went well: the error recorded by an earlier one is over (a batch clears it itself)
+                NodeClient.setError(target, settings.queue(), node.worker(), null);
+            }
             return n;
         } catch (BatchDeferred d) {
             LOG.debug("londiste {}: {}", settings.queue(), d.getMessage());
@@ -150,7 +161,9 @@ public final class LondisteWorker implements AutoCloseable {
     private TargetTransaction begin(BatchInfo batch) throws SQLException {
         handOver(batch);
         lastBatch = batch;
-        return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(), writer::flush);
+        touched.clear();
+        return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(),
+                this::finishBatch);
     }
 
     /**
@@ -172,6 +185,19 @@ public final class LondisteWorker implements AutoCloseable {
         }
     }
 
+    /** The handler of each table as its attributes say, made again when they change. */
+    private final Map<String, TableHandlerCache.Entry> handlers = new HashMap<>();
+    /** Handlers that saw events of the batch in hand: they finish before it commits. */
+    private final Set<TableHandlerCache.Entry> touched = new LinkedHashSet<>();
+
+    private void finishBatch() throws SQLException {
+        for (TableHandlerCache.Entry e : touched) {
+            e.handler().finishBatch(e.context(target, writer, settings.queue(), lastBatch.curTickId()));
+        }
+        touched.clear();
+        writer.flush();
+    }
+
     private Exception apply(BatchInfo batch, List<PgqEvent> events) throws Exception {
         if (node.isBranch()) {
             // a branch holds the very same events as its provider: same ids, times, ticks
@@ -180,7 +206,6 @@ public final class LondisteWorker implements AutoCloseable {
                 maxEventId = Math.max(maxEventId, ev.id());
             }
         }
-        TableChangeApplier applier = new TableChangeApplier(writer);
         for (PgqEvent ev : events) {
             if (ev.retry() > 0) {
                 throw new LondisteException("event " + ev.id() + " is a retry event: a worker never retries");
@@ -188,7 +213,9 @@ public final class LondisteWorker implements AutoCloseable {
             if (EventKinds.isTableChange(ev)) {
                 TableInfo t = tables.get(EventKinds.table(ev));
                 if (t != null && t.local() && t.state().phase() == CopyState.Phase.OK) {
-                    applier.apply(ev, t.destination(), HandlerSpec.ofAttrs(t.attrMap()).args());
+                    TableHandlerCache.Entry h = TableHandlerCache.get(handlers, t);
+                    touched.add(h);
+                    h.handler().process(ev, h.context(target, writer, settings.queue(), batch.curTickId()));
                 }
             } else {
                 writer.flush();
@@ -276,6 +303,14 @@ public final class LondisteWorker implements AutoCloseable {
         String url = Conninfo.parse(location).jdbcUrl();
         provider = Connections.open(url, "londiste worker " + settings.queue());
         providerLocation = location;
+        if (tickListener != null) {
+            tickListener.close();
+        }
+        PGSimpleDataSource listenTo = new PGSimpleDataSource();
+        listenTo.setURL(url);
+        listenTo.setApplicationName("londiste worker " + settings.queue());
+        tickListener = new TickListener(listenTo, settings.queue(), ticks, "londiste-ticks-" + settings.queue());
+        tickListener.start();
         LOG.info("londiste {}: node {} reads from provider {} ({})", settings.queue(), node.name(), state.providerNode(),
                 Conninfo.mask(location));
     }
@@ -286,6 +321,14 @@ public final class LondisteWorker implements AutoCloseable {
             m.put(t.name(), t);
         }
         return m;
+    }
+
+    /**
+     * Waits for the provider's next tick, at most {@code max} (a worker with nothing to do
+     * calls it between steps); true when a tick came.
+     */
+    public boolean awaitTick(java.time.Duration max) throws InterruptedException {
+        return ticks.await(max.toMillis());
     }
 
     /** Stops the copies; the batch in hand (if any) is left to the caller's step to finish. */
@@ -322,6 +365,10 @@ public final class LondisteWorker implements AutoCloseable {
     }
 
     private void dropConnections() {
+        if (tickListener != null) {
+            tickListener.close();
+            tickListener = null;
+        }
         if (writer != null) {
             writer.close();
         }

@@ -54,8 +54,13 @@ public final class WorkerLoop implements Runnable {
                     worker.reset(e);
                     wait = exceptionSleep;
                 }
-                if (!wait.isZero() && stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break;
+                if (!wait.isZero()) {
+                    // idle: until the provider ticks (at most loop_delay); after a failure: exception_sleep
+                    if (lastFailure == null) {
+                        worker.awaitTick(wait);
+                    } else if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 }
             }
         } catch (InterruptedException e) {

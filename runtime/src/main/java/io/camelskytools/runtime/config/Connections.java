@@ -3,8 +3,6 @@ package io.camelskytools.runtime.config;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.camelskytools.jdbc.JdbcUrls;
 
@@ -44,16 +42,10 @@ public final class Connections {
 
     /** host, port, user of a JDBC URL as a libpq string (the password goes by PGPASSWORD). */
     public static String libpqConninfo(String jdbcUrl, String user) {
-        Matcher m = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]*)(?:\\?(.*))?").matcher(jdbcUrl);
-        if (!m.matches()) {
-            throw new SkytoolsConfig.ConfigException("cannot read host and port from " + JdbcUrls.mask(jdbcUrl));
+        try {
+            return io.camelskytools.jdbc.Conninfo.serverOf(jdbcUrl, user);
+        } catch (IllegalArgumentException e) {
+            throw new SkytoolsConfig.ConfigException(e.getMessage());
         }
-        String u = user;
-        if (u == null && m.group(4) != null) {
-            Matcher um = Pattern.compile("(?:^|&)user=([^&]+)").matcher(m.group(4));
-            u = um.find() ? um.group(1) : null;
-        }
-        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
-               + (u == null ? "" : " user=" + u);
     }
 }

@@ -3,12 +3,15 @@ package io.camelskytools.runtime.run;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.TreeSet;
 
 import io.camelskytools.londiste.LondisteWorkerRoutes;
 import io.camelskytools.londiste.config.LondisteConfig;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.runtime.config.SkytoolsConfig;
+import io.camelskytools.runtime.status.LondisteStats;
+import io.camelskytools.runtime.status.StatusBoard;
 import org.apache.camel.main.Main;
 
 /**
@@ -22,7 +25,8 @@ final class LondisteWorkers {
     private LondisteWorkers() {
     }
 
-    static void configure(Main main, SkytoolsConfig config, PrintWriter out) throws IOException {
+    /** Adds the worker routes and, with {@code board}, their status routes (gauges, health, status page). */
+    static void configure(Main main, SkytoolsConfig config, StatusBoard board, PrintWriter out) throws IOException {
         TreeSet<String> names = config.prefixedNames(PREFIX);
         if (names.isEmpty()) {
             return;
@@ -40,6 +44,9 @@ final class LondisteWorkers {
                 throw new SkytoolsConfig.ConfigException(PREFIX + name + ".config: " + e.getMessage());
             }
             routes.node(cf);
+            main.configure().addRoutesBuilder(new LondisteStats(cf,
+                    config.duration("skytools.stats.period", Duration.ofSeconds(10)),
+                    config.duration("skytools.health.max-londiste-lag", Duration.ofMinutes(3)), board));
             out.println("skytools: londiste worker " + cf.jobName() + " on queue " + cf.queueName() + " ("
                         + Conninfo.mask(cf.db()) + ", route londiste-" + cf.jobName() + ")");
         }

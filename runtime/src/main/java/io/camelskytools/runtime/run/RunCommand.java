@@ -143,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             configureHttp(main, config, dbs, out);
             configureWalArchive(main, walmgr, out);
-            LondisteWorkers.configure(main, config, out);
+            LondisteWorkers.configure(main, config, board, out);
             managementAuth = configureManagement(main, config, board, out);
             broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             // the shipped YAML routes (demo) need a queue database; they live outside Camel Main's default

@@ -26,6 +26,18 @@ public final class StatusBoard {
     private record Sample(long atMillis, double lagSeconds) {
     }
 
+    /** A Londiste node this runtime works: its lag, tick, problem and each table's state. */
+    record LondisteRow(String job, String queue, String node, String type, Double lagSeconds, Long tick,
+                       boolean paused, String problem, Map<String, String> tables) {
+    }
+
+    private final Map<String, LondisteRow> londiste = new TreeMap<>();
+
+    /** The last read of a Londiste node (a failed read has null figures and the problem). */
+    synchronized void updateLondiste(LondisteRow row) {
+        londiste.put(row.job(), row);
+    }
+
     private static final class Database {
         List<QueueRow> queues = List.of();
         List<ConsumerRow> consumers = List.of();
@@ -105,6 +117,7 @@ public final class StatusBoard {
         all.put("now", nowMillis);
         all.put("windowSeconds", window.toSeconds());
         all.put("databases", dbs);
+        all.put("londiste", List.copyOf(londiste.values()));
         return all;
     }
 }

@@ -9,13 +9,16 @@ import java.util.concurrent.Callable;
 
 import io.camelskytools.londiste.LondisteWorkerRoutes;
 import io.camelskytools.londiste.admin.AddTableOptions;
+import io.camelskytools.londiste.admin.CascadeStatus;
 import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.config.LondisteConfig;
-import io.camelskytools.londiste.node.Conninfo;
+import io.camelskytools.londiste.handler.HandlerFactory;
+import io.camelskytools.londiste.handler.Handlers;
+import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
@@ -48,7 +51,9 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.Seqs.class, LondisteCommand.Missing.class, LondisteCommand.Members.class,
                         LondisteCommand.NodeInfoCmd.class, LondisteCommand.Pause.class, LondisteCommand.Resume.class,
                         LondisteCommand.WaitSync.class, LondisteCommand.Worker.class, LondisteCommand.AddSeq.class,
-                        LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class})
+                        LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class,
+                        LondisteCommand.ChangeHandler.class, LondisteCommand.ShowHandlers.class,
+                        LondisteCommand.Status.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
@@ -329,6 +334,71 @@ public final class LondisteCommand {
                 }
             }
             return bad;
+        }
+    }
+
+    @Command(name = "change-handler", mixinStandardHelpOptions = true,
+             description = "Give a replicated table another handler (and trigger args).")
+    static final class ChangeHandler extends Sub {
+        @Parameters(paramLabel = "TABLE")
+        String table;
+
+        @Option(names = "--handler", paramLabel = "NAME", required = true)
+        String handler;
+
+        @Option(names = "--handler-arg", paramLabel = "KEY=VALUE", description = "A handler argument (repeatable).")
+        List<String> handlerArgs = new ArrayList<>();
+
+        @Option(names = "--trigger-flags", paramLabel = "FLAGS")
+        String triggerFlags;
+
+        @Option(names = "--trigger-arg", paramLabel = "ARG")
+        List<String> triggerArgs = new ArrayList<>();
+
+        @Override
+        int run(Connection c) throws Exception {
+            node(c);
+            AddTableOptions o = new AddTableOptions(false, false, false, triggerFlags, triggerArgs, handler, handlerArgs,
+                    null, null, null, null);
+            TableSetup.Outcome r = new TableSetup(cf.queueName()).changeHandler(c, table, o);
+            out().println(r.note());
+            return r.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "show-handlers", mixinStandardHelpOptions = true, description = "The handlers there are.")
+    static final class ShowHandlers implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", arity = "0..*")
+        List<String> names = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            int exit = 0;
+            for (HandlerFactory f : Handlers.all().values()) {
+                if (names.isEmpty() || names.contains(f.name())) {
+                    spec.commandLine().getOut().println(f.name() + ": " + f.description());
+                }
+            }
+            for (String n : names) {
+                if (!Handlers.all().containsKey(n)) {
+                    spec.commandLine().getOut().println(n + ": no such handler");
+                    exit = 1;
+                }
+            }
+            return exit;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+             description = "Every node of the cascade under the root: lag, tick, flags, errors, tables"
+                           + " (in sync / copying / not replicated).")
+    static final class Status extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            return new CascadeStatus(cf.queueName()).print(c, out()) == 0 ? 0 : 1;
         }
     }
 

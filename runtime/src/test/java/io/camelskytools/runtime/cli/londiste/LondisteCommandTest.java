@@ -79,6 +79,13 @@ class LondisteCommandTest {
             assertThat(leafAdd.exit()).as(leafAdd.out() + leafAdd.err()).isZero();
             assertThat(londiste(leaf, "tables").out()).contains("public.orders  state=new");
             assertThat(londiste(leaf, "tables", "--names-only").out().strip()).isEqualTo("public.orders");
+            Result status = londiste(leaf, "status");
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out()).contains("Queue: cliq   Local node: n2").contains("n1 (root)")
+                    .contains("+--: n2 (leaf)").contains("Tables: 1/0/0").contains("Tables: 0/1/0");
+            assertThat(londiste(leaf, "show-handlers").out()).contains("londiste: Applies the table's changes")
+                    .contains("applyfn: ").contains("vtable: ").contains("qtable: ");
+            assertThat(londiste(leaf, "show-handlers", "nosuch").exit()).isEqualTo(1);
             assertThat(londiste(leaf, "members").out()).contains("n1").contains("n2").contains("dbname=" + rootDb.name());
             assertThat(londiste(leaf, "node-info").out()).contains("node: n2  type: leaf").contains("provider: n1");
 

@@ -1,4 +1,4 @@
-package io.camelskytools.londiste.node;
+package io.camelskytools.jdbc;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -43,6 +43,27 @@ public final class Conninfo {
         Map<String, String> params = t.startsWith("postgresql://") || t.startsWith("postgres://")
                 ? parseUri(t) : parseKeywords(t);
         return new Conninfo(t, params);
+    }
+
+    /**
+     * The libpq string of a {@code jdbc:postgresql://host[:port]/db} URL, for the tools that
+     * take one (pg_receivewal, psql, pgqd): host, port (5432 when not given), and the user
+     * ({@code user}, else the URL's user= parameter). The database and password are left
+     * out: the callers add what they need, passwords go through the environment.
+     */
+    public static String serverOf(String jdbcUrl, String user) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]*)(?:\\?(.*))?").matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("cannot read host and port from " + JdbcUrls.mask(jdbcUrl));
+        }
+        String u = user;
+        if (u == null && m.group(4) != null) {
+            java.util.regex.Matcher um = java.util.regex.Pattern.compile("(?:^|&)user=([^&]+)").matcher(m.group(4));
+            u = um.find() ? um.group(1) : null;
+        }
+        return "host=" + m.group(1) + " port=" + (m.group(2) == null ? "5432" : m.group(2))
+               + (u == null ? "" : " user=" + u);
     }
 
     /** The connection string as written (what goes into pgq_node.node_location). */

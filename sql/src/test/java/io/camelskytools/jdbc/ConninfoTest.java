@@ -1,4 +1,4 @@
-package io.camelskytools.londiste.node;
+package io.camelskytools.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,5 +39,13 @@ class ConninfoTest {
         assertThatThrownBy(() -> Conninfo.parse("password='open host=x")).hasMessageContaining("unterminated")
                 .hasMessageNotContaining("open");
         assertThatThrownBy(() -> Conninfo.parse(" ")).hasMessageContaining("empty");
+    }
+
+    @Test
+    void jdbcUrlsGiveTheServerPart() {
+        assertThat(Conninfo.serverOf("jdbc:postgresql://db1:6432/app?user=bob&password=x", null))
+                .isEqualTo("host=db1 port=6432 user=bob");
+        assertThat(Conninfo.serverOf("jdbc:postgresql://db1/app", "rep")).isEqualTo("host=db1 port=5432 user=rep");
+        assertThatThrownBy(() -> Conninfo.serverOf("jdbc:oracle:thin:@x", null)).hasMessageContaining("cannot read");
     }
 }

@@ -1,0 +1,13 @@
+package io.camelskytools.londiste.handler;
+
+import java.sql.Connection;
+
+import io.camelskytools.londiste.apply.RowWriter;
+
+/**
+ * Where a handler writes: the node's connection (in the batch's transaction), the batched
+ * row writer on it, the table's local name, and the batch's tick.
+ */
+public record HandlerContext(Connection target, RowWriter writer, String queue, String table, String destination,
+                             long tickId) {
+}
