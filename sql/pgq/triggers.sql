@@ -825,18 +825,9 @@ create or replace function pgq._trg_ddl_bump()
 returns event_trigger
 language plpgsql security definer set search_path = pg_catalog, pg_temp
 as $fn$
-declare
-    v_name text;
 begin
-    if current_setting('transaction_read_only') = 'on' then
-        -- no nextval here (temporary tables may change in a read-only
-        -- transaction): forget this session's kept shapes instead
-        for v_name in select s.name from pg_catalog.pg_settings s where s.name like 'pgq.trg\_%' loop
-            perform pg_catalog.set_config(v_name, '', false);
-        end loop;
-    else
-        perform pg_catalog.nextval('pgq.trg_ddl_epoch');
-    end if;
+    -- (DDL never runs in a read-only transaction, so nextval may)
+    perform pg_catalog.nextval('pgq.trg_ddl_epoch');
 end;
 $fn$;
 
