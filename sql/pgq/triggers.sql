@@ -21,13 +21,15 @@
 --   * a changed pkey column is always refused (C can miss it when
 --     ignore= is set and a non-ignored column before it changed too).
 --
--- Speed: these run once per changed row.  Each call makes one catalog
--- query (columns + pkey) and reads each row image once through its
--- text form; encoding uses string functions in PL/pgSQL loops, which
--- measured much faster than set-returning SQL per value.
+-- Speed: these run once per changed row.  The general path makes one
+-- catalog query (columns + pkey) per call and reads each row image once
+-- through its text form; encoding uses string functions in PL/pgSQL
+-- loops, which measured much faster than set-returning SQL per value.
+-- logutriga with only the queue argument (Londiste's root trigger) has
+-- a fast path without any catalog query: see below.
 --
--- Every object here is created with CREATE OR REPLACE, so the file can be
--- applied again to upgrade an installed schema in place.
+-- Every object here is created with CREATE OR REPLACE (or IF NOT EXISTS),
+-- so the file can be applied again to upgrade an installed schema in place.
 -- ======================================================================
 
 
@@ -1045,20 +1047,17 @@ begin
         -- start OLD's text too (so earlier non-key fields count as key);
         -- otherwise OLD is split and the key fields compared one by one.
         if TG_OP = 'UPDATE' then
-            if v_shape[6] = '1' then
-                v_key := pg_catalog.split_part(v_row, ',', 1);
-            else
-                v_key := pg_catalog.array_to_string((pg_catalog.string_to_array(v_row, ','))[1 : v_shape[6]::int4], ',');
-            end if;
-            if pg_catalog.strpos(v_key, '"') = 0 and v_shape[6] <> v_shape[4] then
-                exit fast when not pg_catalog.starts_with(OLD::text, v_key || ',');
-            else
+            v_key := case when v_shape[6] = '1' then pg_catalog.split_part(v_row, ',', 1)
+                          else pg_catalog.array_to_string((pg_catalog.string_to_array(v_row, ','))[1 : v_shape[6]::int4], ',') end;
+            if pg_catalog.strpos(v_key, '"') > 0 or v_shape[6] = v_shape[4] then
                 v_old := pgq._trg_marked_fields(OLD::text, v_shape[4]::int4);
                 exit fast when v_old is null;
                 foreach i in array v_shape[3]::int4[] loop
                     exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
                                    <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
                 end loop;
+            elsif not pg_catalog.starts_with(OLD::text, v_key || ',') then
+                exit fast;
             end if;
         end if;
 
