@@ -282,6 +282,8 @@ class TriggerShapeTest extends PgqSqlTestSupport {
             s.exec("insert into t values (2, 'w', 2)");
             other.exec("alter table t drop constraint t_pkey, add primary key (a)");
             s.exec("insert into t values (3, 'y', 3)");
+            other.exec("alter table t drop column id");
+            s.exec("insert into t values ('v', 5)");
             other.exec("drop table t");
             other.exec("create table t (k int primary key, v text)");
             londisteTrigger(other, "t");
@@ -290,7 +292,29 @@ class TriggerShapeTest extends PgqSqlTestSupport {
                     "I:id | id=1&a=x&b=1 | public.t",
                     "I:id | id=2&a=w&b=2.00 | public.t",
                     "I:a | id=3&a=y&b=3.00 | public.t",
+                    "I:a | a=v&b=5.00 | public.t",
                     "I:k | k=4&v=z | public.t");
+        }
+    }
+
+    @Test
+    void typeChangedByTheSameSessionBetweenTransactions() throws Exception {
+        try (Sql s = open()) {
+            s.exec("create table t (id int primary key, a text, b int)");
+            londisteTrigger(s, "t");
+            s.exec("insert into t values (1, 'x', 1)");
+            s.exec("alter table t alter column b type numeric(4, 1)");
+            s.exec("insert into t values (2, 'x', 2)");
+            s.exec("update t set b = 3 where id = 1");
+            s.exec("alter table t alter column id type text");
+            s.exec("update t set a = 'y' where id = '1'");
+            s.exec("update t set a = 'y' where id = '2'");
+            assertThat(drain(s)).containsExactly(
+                    "I:id | id=1&a=x&b=1 | public.t",
+                    "I:id | id=2&a=x&b=2.0 | public.t",
+                    "U:id | id=1&a=x&b=3.0 | public.t",
+                    "U:id | id=1&a=y&b=3.0 | public.t",
+                    "U:id | id=2&a=y&b=2.0 | public.t");
         }
     }
 
