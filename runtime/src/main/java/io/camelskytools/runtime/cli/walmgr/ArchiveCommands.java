@@ -1,12 +1,15 @@
 package io.camelskytools.runtime.cli.walmgr;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.walmgr.archive.XArchive;
+import io.camelskytools.walmgr.archive.WalArchiveException;
 import io.camelskytools.walmgr.archive.XRestore;
+import io.camelskytools.walmgr.restore.RestoreCommand;
 import io.camelskytools.walmgr.stream.ArchiverSettings;
 import io.camelskytools.walmgr.stream.StreamingArchiver;
 import io.camelskytools.walmgr.stream.WalSource;
@@ -86,7 +89,9 @@ final class ArchiveCommands {
 
     @Command(name = "xrestore", mixinStandardHelpOptions = true,
              description = "restore_command: copy %%f from the archive to %%p (the streamed partial segment, padded,"
-                           + " when the segment is not complete yet); exit 1 when the archive does not have it.")
+                           + " when the segment is not complete yet); exit 1 when the archive does not have it,"
+                           + " 200 (recovery stops, PostgreSQL takes it as fatal) when the archived file does not"
+                           + " match its checksum; a standby (standby.signal here) gets 1 and tries streaming.")
     static final class XRestoreCmd extends WalmgrSubcommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -99,7 +104,15 @@ final class ArchiveCommands {
 
         @Override
         int run() throws Exception {
-            return new XRestore(archive(), !noPartial).restore(name, dest) ? 0 : 1;
+            try {
+                return new XRestore(archive(), !noPartial).restore(name, dest) ? 0 : 1;
+            } catch (WalArchiveException e) {
+                // exit 1 would read as "not archived": recovery would end here and promote without the rest
+                boolean standby = Files.exists(Path.of("standby.signal"));
+                System.err.println("walmgr xrestore: " + e.getMessage() + (standby ? "; the standby tries streaming"
+                        : "; recovery stops here rather than end early"));
+                return standby ? 1 : RestoreCommand.STOP_RECOVERY;
+            }
         }
     }
 }
