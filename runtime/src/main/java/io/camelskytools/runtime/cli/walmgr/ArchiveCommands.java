@@ -7,6 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.camelskytools.walmgr.archive.XArchive;
+import io.camelskytools.runtime.config.WalmgrConfig;
+import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.archive.WalArchiveException;
 import io.camelskytools.walmgr.archive.XRestore;
 import io.camelskytools.walmgr.restore.RestoreCommand;
@@ -73,17 +75,40 @@ final class ArchiveCommands {
     }
 
     @Command(name = "xarchive", mixinStandardHelpOptions = true,
-             description = "archive_command: store %%p as %%f in the archive; exit 0 only once it is durable.")
+             description = "archive_command: store %%p as %%f in the archive; exit 0 only once it is durable."
+                           + " --archive (and --compress) stand for the config file, which PostgreSQL's OS user"
+                           + " need not be able to read; --check only checks the archive is writable.")
     static final class XArchiveCmd extends WalmgrSubcommand {
-        @Parameters(index = "0", paramLabel = "PATH")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PATH")
         String path;
 
-        @Parameters(index = "1", paramLabel = "NAME")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
         String name;
+
+        @Option(names = "--archive", paramLabel = "DIR", description = "The archive directory (default: "
+                                                                       + WalmgrConfig.PREFIX + "archive).")
+        Path archiveDir;
+
+        @Option(names = "--compress", description = "Store segments gzipped (default: " + WalmgrConfig.PREFIX
+                                                    + "compress).")
+        boolean compress;
+
+        @Option(names = "--check", description = "Only check that the archive can be written, and say so.")
+        boolean check;
 
         @Override
         int run() {
-            return XArchive.run(cfg.archive(), cfg.compress(), path, name);
+            Path dir = archiveDir != null ? archiveDir : cfg.archive();
+            if (check) {
+                WalArchive a = WalArchive.open(dir);
+                out().println("archive " + a.walDir() + " is writable by " + System.getProperty("user.name"));
+                return 0;
+            }
+            if (path == null || name == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "xarchive needs PATH and NAME (archive_command's %p %f), or --check");
+            }
+            return XArchive.run(dir, compress || (archiveDir == null && cfg.compress()), path, name);
         }
     }
 

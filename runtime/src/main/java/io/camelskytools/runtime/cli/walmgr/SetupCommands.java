@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.camelskytools.runtime.cli.SkytoolsCli;
-import io.camelskytools.runtime.config.SkytoolsConfig;
 import io.camelskytools.runtime.config.WalmgrConfig;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.backup.BackupStore;
@@ -48,19 +48,26 @@ final class SetupCommands {
         boolean archiveCommand;
 
         @Option(names = "--xarchive", paramLabel = "CMD",
-                description = "The archive_command to set (default: this skytools jar's xarchive with this config).")
+                description = "The archive_command to set (default: this skytools jar's xarchive for this archive).")
         String xarchive;
 
         @Override
         int run() throws Exception {
             // checked before anything changes
             String slot = cfg.slot();
-            Path archive = createArchive();
-            out().println("archive " + archive + " ready");
             try (Connection c = primary()) {
                 ServerSettings server = settingsAsSuperuser(c);
-                Map<String, String> changes = PrimarySetup.changesNeeded(server,
-                        !archiveCommand ? null : xarchive != null ? xarchive : defaultXarchive());
+                Optional<UserPrincipal> serverUser = serverUser(c);
+                Path archive = createArchive(archiveCommand ? serverUser : Optional.empty());
+                out().println("archive " + archive + " ready");
+                String command = null;
+                if (archiveCommand) {
+                    command = xarchive != null ? xarchive : defaultXarchive(archive);
+                    if (xarchive == null) {
+                        checkRunsAs(serverUser, archive);
+                    }
+                }
+                Map<String, String> changes = PrimarySetup.changesNeeded(server, command);
                 for (Map.Entry<String, String> s : changes.entrySet()) {
                     server.alterSystem(s.getKey(), s.getValue());
                     out().println("set " + s.getKey() + " = " + s.getValue());
@@ -87,10 +94,18 @@ final class SetupCommands {
             return 0;
         }
 
-        /** The archive and its directories; archive_command runs as the server's user, so they go to the archive's owner. */
-        private Path createArchive() throws IOException {
+        /**
+         * The archive and its directories. archive_command runs as the server's OS user: with it, a new
+         * archive directory is made theirs; wal/ and backups/ go to the archive directory's owner.
+         */
+        private Path createArchive(Optional<UserPrincipal> archiveCommandUser) throws IOException {
             Path archive = cfg.archive().toAbsolutePath();
-            Files.createDirectories(archive);
+            if (!Files.exists(archive)) {
+                Files.createDirectories(archive);
+                if (archiveCommandUser.isPresent()) {
+                    Files.setOwner(archive, archiveCommandUser.get());
+                }
+            }
             UserPrincipal owner = Files.getOwner(archive);
             for (String sub : List.of(WalArchive.WAL_DIR, BackupStore.DIR_IN_ARCHIVE)) {
                 Path d = archive.resolve(sub);
@@ -103,13 +118,70 @@ final class SetupCommands {
             return archive;
         }
 
-        private String defaultXarchive() throws Exception {
-            Path jar = Path.of(SkytoolsCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Path config = walmgr.root.configFile() == null ? SkytoolsConfig.DEFAULT_FILE : walmgr.root.configFile();
-            return RestoreCommand.shellQuote(java) + " -jar " + RestoreCommand.shellQuote(jar.toString())
-                   + " walmgr --config " + RestoreCommand.shellQuote(config.toAbsolutePath().toString())
-                   + " xarchive %p %f";
+        /** The OS user PostgreSQL runs as: the owner of its data directory, when this host sees it. */
+        private Optional<UserPrincipal> serverUser(Connection c) throws SQLException, IOException {
+            Path data = cfg.primaryData();
+            if (data == null) {
+                try (var st = c.createStatement(); var rs = st.executeQuery("select current_setting('data_directory')")) {
+                    rs.next();
+                    data = Path.of(rs.getString(1));
+                }
+            }
+            return Files.isDirectory(data) ? Optional.of(Files.getOwner(data)) : Optional.empty();
+        }
+
+        /**
+         * archive_command runs as the server's user, who must be able to run this jar and write the
+         * archive: tried now, as them, rather than found out from the server log after the restart.
+         */
+        private void checkRunsAs(Optional<UserPrincipal> user, Path archive) throws Exception {
+            String me = System.getProperty("user.name");
+            if (user.isEmpty() || (!user.get().getName().equals(me) && !"root".equals(me))) {
+                out().println("archive_command not tried: run setup on the server's host as root or as its user");
+                return;
+            }
+            List<String> cmd = new ArrayList<>();
+            if (!user.get().getName().equals(me)) {
+                cmd.addAll(List.of("runuser", "-u", user.get().getName(), "--"));
+            }
+            cmd.addAll(List.of(java(), "-jar", jar().toString(), "walmgr", "xarchive", "--check", "--archive",
+                    archive.toString()));
+            Process p = new ProcessBuilder(cmd).directory(new java.io.File("/")).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("archive_command check as " + user.get().getName() + " did not finish"
+                                                + " in 120 s: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("archive_command would fail: run as " + user.get().getName()
+                                                + " (PostgreSQL's OS user), " + String.join(" ", cmd) + " exits "
+                                                + p.exitValue() + ": " + output + ". That user must be able to read "
+                                                + jar() + " (and every directory above it) and write " + archive);
+            }
+            out().println("archive_command tried as " + user.get().getName() + ": " + output);
+        }
+
+        /**
+         * This jar's xarchive with the archive directory on its command line instead of the config
+         * file: the server's OS user runs it, and the config file (with passwords) may be root's only.
+         */
+        private String defaultXarchive(Path archive) throws Exception {
+            return quoted(java()) + " -jar " + quoted(jar().toString()) + " walmgr xarchive --archive "
+                   + quoted(archive.toString()) + (cfg.compress() ? " --compress" : "") + " %p %f";
+        }
+
+        private static String quoted(String s) {
+            return RestoreCommand.shellQuote(s).replace("%", "%%");
+        }
+
+        private static String java() {
+            return ProcessHandle.current().info().command().orElse("java");
+        }
+
+        private static Path jar() throws Exception {
+            return Path.of(SkytoolsCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         }
     }
 
