@@ -47,6 +47,9 @@ final class SetupCommands {
         @Option(names = "--archive-command", description = "Also archive through archive_command (xarchive).")
         boolean archiveCommand;
 
+        @Option(names = "--stream", description = "With --archive-command: stream too (the replication slot).")
+        boolean stream;
+
         @Option(names = "--xarchive", paramLabel = "CMD",
                 description = "The archive_command to set (default: this skytools jar's xarchive for this archive).")
         String xarchive;
@@ -74,19 +77,31 @@ final class SetupCommands {
                 }
                 server.reload();
                 ReplicationSlots slots = new ReplicationSlots(c);
-                if (!cfg.config().bool(WalmgrConfig.PREFIX + "stream", true)) {
-                    // a slot nobody reads keeps WAL on the primary for ever: only for streaming setups
+                Optional<ReplicationSlot> existing = slots.find(slot);
+                boolean slotWaitsForRestart = false;
+                // a slot nobody reads keeps WAL on the primary for ever: only where streaming reads it
+                if (archiveCommand && !stream) {
+                    out().println("no replication slot (archive_command only; --stream for both)");
+                    existing.flatMap(ReplicationSlot::unreadWarning).ifPresent(w -> out().println(
+                            "warning: " + w + "; archive_command does not need it: walmgr cleanup --drop-slot"));
+                } else if (!cfg.config().bool(WalmgrConfig.PREFIX + "stream", true)) {
                     out().println("no replication slot (" + WalmgrConfig.PREFIX + "stream = false)");
-                } else if (slots.find(slot).isPresent()) {
-                    out().println("replication slot " + slot + " exists");
+                    existing.flatMap(ReplicationSlot::unreadWarning).ifPresent(w -> out().println(
+                            "warning: " + w + "; nothing will stream from it: walmgr cleanup --drop-slot"));
+                } else if (existing.isPresent()) {
+                    out().println("replication slot " + slot + " exists"
+                                  + existing.flatMap(ReplicationSlot::unreadWarning)
+                                          .map(w -> "; " + w + " until skytools run streams from it").orElse(""));
                 } else if (!PrimarySetup.slotNeedsRestart(changes)) {
                     slots.createPhysical(slot);
-                    out().println("replication slot " + slot + " created");
+                    out().println("replication slot " + slot + " created (skytools run streams from it)");
+                } else {
+                    slotWaitsForRestart = true;
                 }
                 List<String> restart = server.pendingRestart(changes);
                 if (!restart.isEmpty()) {
-                    out().println("restart PostgreSQL to apply " + String.join(", ", restart)
-                                  + ", then run setup again (it creates the slot)");
+                    out().println("restart PostgreSQL to apply " + String.join(", ", restart) + ", then run setup"
+                                  + " again (" + (slotWaitsForRestart ? "it creates the slot" : "it checks") + ")");
                 } else {
                     out().println("primary ready");
                 }
