@@ -59,17 +59,19 @@ final class WalmgrBenchmark {
     private final int loadSeconds;
     private final Duration flushInterval;
     private final int rounds;
+    private final int archiveSegments;
 
     /**
      * @param conninfo libpq connection string of the same server, for pg_receivewal
      */
     WalmgrBenchmark(BenchServer server, String receivewal, String conninfo, Path work, PrintWriter out, int walMb,
-                    int loadSeconds, Duration flushInterval, int rounds) {
+                    int loadSeconds, Duration flushInterval, int rounds, int archiveSegments) {
         if (rounds < 2 || rounds % 2 != 0) {
             // even: each archiver goes first as often as the other
             throw new IllegalArgumentException("rounds must be an even number of at least 2, not " + rounds);
         }
         this.rounds = rounds;
+        this.archiveSegments = archiveSegments;
         this.server = server;
         this.receivewal = receivewal;
         this.conninfo = conninfo;
@@ -96,6 +98,14 @@ final class WalmgrBenchmark {
                     flushInterval.toMillis(), lag[1][0], lag[1][1], lag[1][2]);
             r.put("lag max ours s", lag[0][2]);
             r.put("lag max pg_receivewal s", lag[1][2]);
+            if (archiveSegments > 0) {
+                double[] burst = new ArchiveCommandBurst(server, work, out, archiveSegments, rounds).run();
+                if (burst != null) {
+                    out.printf("archive_command burst (medians): walmgr_archive.sh %.1f segments/s, cp + sync %.1f"
+                               + " segments/s: %.2fx%n", burst[0], burst[1], burst[0] / burst[1]);
+                    r.put("archive_command ours/cp+sync", burst[0] / burst[1]);
+                }
+            }
             return r;
         } finally {
             cleanUp();

@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.camelskytools.runtime.cli.SkytoolsCli;
 import io.camelskytools.runtime.config.WalmgrConfig;
+import io.camelskytools.walmgr.archive.ArchiveCommand;
 import io.camelskytools.walmgr.archive.WalArchive;
 import io.camelskytools.walmgr.backup.BackupStore;
-import io.camelskytools.walmgr.restore.RestoreCommand;
 import io.camelskytools.walmgr.server.PrimarySetup;
 import io.camelskytools.walmgr.server.ReplicationSlot;
 import io.camelskytools.walmgr.server.ReplicationSlots;
@@ -65,9 +64,12 @@ final class SetupCommands {
                 out().println("archive " + archive + " ready");
                 String command = null;
                 if (archiveCommand) {
-                    command = xarchive != null ? xarchive : defaultXarchive(archive);
+                    command = xarchive;
                     if (xarchive == null) {
-                        checkRunsAs(serverUser, archive);
+                        WalArchive a = WalArchive.open(archive);
+                        out().println("archive_command script " + ArchiveCommand.install(a) + " written");
+                        checkRunsAs(serverUser, a);
+                        command = ArchiveCommand.build(a, cfg.compress());
                     }
                 }
                 Map<String, String> changes = PrimarySetup.changesNeeded(server, command);
@@ -146,10 +148,10 @@ final class SetupCommands {
         }
 
         /**
-         * archive_command runs as the server's user, who must be able to run this jar and write the
-         * archive: tried now, as them, rather than found out from the server log after the restart.
+         * archive_command runs as the server's user, who must be able to write the archive: tried
+         * now, as them, rather than found out from the server log after the restart.
          */
-        private void checkRunsAs(Optional<UserPrincipal> user, Path archive) throws Exception {
+        private void checkRunsAs(Optional<UserPrincipal> user, WalArchive archive) throws Exception {
             String me = System.getProperty("user.name");
             if (user.isEmpty() || (!user.get().getName().equals(me) && !"root".equals(me))) {
                 out().println("archive_command not tried: run setup on the server's host as root or as its user");
@@ -159,44 +161,23 @@ final class SetupCommands {
             if (!user.get().getName().equals(me)) {
                 cmd.addAll(List.of("runuser", "-u", user.get().getName(), "--"));
             }
-            cmd.addAll(List.of(java(), "-jar", jar().toString(), "walmgr", "xarchive", "--check", "--archive",
-                    archive.toString()));
+            cmd.addAll(List.of("/bin/sh", archive.root().resolve(ArchiveCommand.SCRIPT).toString(), "--check"));
             Process p = new ProcessBuilder(cmd).directory(new java.io.File("/")).redirectErrorStream(true).start();
             p.getOutputStream().close();
             String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("archive_command check as " + user.get().getName() + " did not finish"
-                                                + " in 120 s: " + String.join(" ", cmd));
+                                                + " in 60 s: " + String.join(" ", cmd));
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException("archive_command would fail: run as " + user.get().getName()
                                                 + " (PostgreSQL's OS user), " + String.join(" ", cmd) + " exits "
                                                 + p.exitValue() + ": " + output + ". That user must be able to read "
-                                                + jar() + " (and every directory above it) and write " + archive);
+                                                + archive.root() + " (and every directory above it) and write "
+                                                + archive.walDir());
             }
             out().println("archive_command tried as " + user.get().getName() + ": " + output);
-        }
-
-        /**
-         * This jar's xarchive with the archive directory on its command line instead of the config
-         * file: the server's OS user runs it, and the config file (with passwords) may be root's only.
-         */
-        private String defaultXarchive(Path archive) throws Exception {
-            return quoted(java()) + " -jar " + quoted(jar().toString()) + " walmgr xarchive --archive "
-                   + quoted(archive.toString()) + (cfg.compress() ? " --compress" : "") + " %p %f";
-        }
-
-        private static String quoted(String s) {
-            return RestoreCommand.shellQuote(s).replace("%", "%%");
-        }
-
-        private static String java() {
-            return ProcessHandle.current().info().command().orElse("java");
-        }
-
-        private static Path jar() throws Exception {
-            return Path.of(SkytoolsCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         }
     }
 

@@ -60,7 +60,7 @@ class WalmgrArchiveCommandHowtoIT {
         Files.setPosixFilePermissions(cfg, PosixFilePermissions.fromString("rw-------"));
 
         Run setup = walmgr(jar, cfg, "setup", "--archive-command");
-        assertThat(setup.output()).contains("archive_command tried as postgres")
+        assertThat(setup.output()).contains("archive_command tried as postgres: walmgr archive_command: postgres can write")
                 .contains("restart PostgreSQL to apply archive_mode");
         primary.stop("fast");
         primary.restart();
