@@ -77,6 +77,11 @@ public record WalmgrConfig(SkytoolsConfig config) {
         return config.duration(PREFIX + "flush-interval", Duration.ofMillis(500));
     }
 
+    /** The archiver as a synchronous standby: every acknowledged commit is durable in the archive. */
+    public boolean synchronous() {
+        return config.bool(PREFIX + "synchronous", false);
+    }
+
     public boolean compress() {
         return config.bool(PREFIX + "compress", false);
     }

@@ -39,7 +39,7 @@ class WalBenchCommandTest {
                 "max_replication_slots=5", "archive_mode=on");
         String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=postgres";
         Result r = run("bench", "walmgr", "--url", url, "--pg-bin", PgTestConfig.bin(), "--wal-mb", "16",
-                "--seconds", "3", "--rounds", "2", "--archive-segments", "3");
+                "--seconds", "3", "--rounds", "2", "--archive-segments", "3", "--sync-commits", "20");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         String out = r.out();
         assertThat(out).contains("warm-up (cold JVM, not counted): ours: ");
@@ -57,16 +57,20 @@ class WalBenchCommandTest {
         assertThat(count(out, "(?m)^cp \\+ sync: 3 segments in [\\d.]+ s: [\\d.]+ segments/s")).isEqualTo(2);
         assertThat(out).containsPattern("archive_command burst \\(medians\\): walmgr_archive.sh [\\d.]+ segments/s,"
                                         + " cp \\+ sync [\\d.]+ segments/s: [\\d.]+x");
+        assertThat(out).containsPattern("synchronous standby, commit p50/p99: none [\\d.]+/[\\d.]+ ms, ours [\\d.]+/[\\d.]+ ms,"
+                                        + " pg_receivewal --synchronous [\\d.]+/[\\d.]+ ms: p50 [\\d.]+x");
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select (select count(*) from pg_replication_slots where slot_name like"
                                             + " 'bench_walmgr%'), to_regclass('bench_wal_load') is null,"
                                             + " to_regclass('bench_archive_burst') is null,"
-                                            + " current_setting('archive_command')")) {
+                                            + " current_setting('archive_command'),"
+                                            + " current_setting('synchronous_standby_names')")) {
             rs.next();
             assertThat(rs.getLong(1)).as("bench slots left").isZero();
             assertThat(rs.getBoolean(2)).as("bench table dropped").isTrue();
             assertThat(rs.getBoolean(3)).as("burst table dropped").isTrue();
             assertThat(rs.getString(4)).as("the server's archive_command back").isEmpty();
+            assertThat(rs.getString(5)).as("the server's synchronous_standby_names back").isEmpty();
         }
     }
 

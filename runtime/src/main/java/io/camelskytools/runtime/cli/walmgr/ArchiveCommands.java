@@ -36,7 +36,8 @@ final class ArchiveCommands {
         @Override
         int run() throws Exception {
             ArchiverSettings settings = ArchiverSettings.defaults().withSlot(cfg.slot())
-                    .withFlushInterval(cfg.flushInterval()).withCompress(cfg.compress());
+                    .withFlushInterval(cfg.flushInterval()).withCompress(cfg.compress())
+                    .withSynchronous(cfg.synchronous());
             PrintWriter out = out();
             StreamingArchiver archiver = new StreamingArchiver(
                     WalSource.of(cfg.primaryUrl(), cfg.primaryUser(), cfg.primaryPassword()), archive(), settings,
