@@ -4,6 +4,12 @@
 #
 #   bash sql/bench/pgq-bench.sh [seconds-per-run]
 #
+# Reading is measured twice: BATCHES batches of BATCH_SIZE events, and BIG_BATCHES batches of
+# BIG_BATCH_SIZE events as a libpq client such as python3-pgq (the Londiste worker) reads
+# them: next_batch, get_batch_events with every row sent to the client, finish_batch; the big
+# batches are also counted on the server only, which tells the server's share from the
+# transfer's.
+#
 # Needs postgresql-15, postgresql-15-pgq3 and pgbench (bash .ci/run installs them). Runs as
 # root (through runuser) or as a user who may run initdb. Prints events/s and ratios.
 set -euo pipefail
@@ -12,6 +18,8 @@ SECS=${1:-10}
 BIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BATCHES=${BATCHES:-300}
 BATCH_SIZE=${BATCH_SIZE:-1000}
+BIG_BATCHES=${BIG_BATCHES:-20}
+BIG_BATCH_SIZE=${BIG_BATCH_SIZE:-10000}
 
 as_pg() { if [ "$(id -u)" = 0 ]; then /usr/sbin/runuser -u postgres -- "$@"; else "$@"; fi; }
 DIR=$(mktemp -d /tmp/pgq-bench-XXXXXX)
@@ -100,6 +108,47 @@ for round in 1 2; do
 done
 for db in plain real ours; do printf '  read   %-5s %10s events/s\n' "$db" "${R[read_$db]}"; done
 
+echo "== reading big batches: $BIG_BATCHES batches of $BIG_BATCH_SIZE events (rows to the client; counted on the server)"
+declare -A FIRST
+for db in ours real; do
+  $PSQL -d $db -c "select pgq.unregister_consumer('bench', 'reader')" \
+        -c "truncate pgq.event_1_0, pgq.event_1_1, pgq.event_1_2" >/dev/null
+  FIRST[$db]=$($PSQL -d $db -At -c "select pgq.ticker('bench')" -c "select max(tick_id) from pgq.tick")
+  FIRST[$db]=$(echo "${FIRST[$db]}" | tail -1)
+  $PSQL -d $db -c "select pgq.register_consumer_at('bench', 'big', ${FIRST[$db]})" >/dev/null
+  { for i in $(seq $BIG_BATCHES); do
+      echo "select count(pgq.insert_event('bench', 'order', $PAYLOAD)) from generate_series(1, $BIG_BATCH_SIZE);"
+      echo "select pgq.force_tick('bench');"
+      echo "select pgq.ticker();"
+    done; } | $PSQL -d $db >/dev/null
+  $PSQL -d $db -c "vacuum analyze" >/dev/null
+done
+cat > "$W/read_big.sql" <<'X'
+select batch_id as b from pgq.next_batch_info('bench', 'big') \gset
+select * from pgq.get_batch_events(:b);
+select pgq.finish_batch(:b);
+X
+cat > "$W/count_big.sql" <<'X'
+select batch_id as b from pgq.next_batch_info('bench', 'big') \gset
+select count(*) from pgq.get_batch_events(:b);
+select pgq.finish_batch(:b);
+X
+for round in 1 2 3; do
+  for db in real ours; do
+    for kind in read count; do
+      $PSQL -d $db -c "select pgq.register_consumer_at('bench', 'big', ${FIRST[$db]})" >/dev/null
+      t=$($PGBENCH -d $db -t $BIG_BATCHES -f "$W/${kind}_big.sql" 2>/dev/null | tps)
+      v=$(python3 -c "print(round($t * $BIG_BATCH_SIZE))")
+      k=big_${kind}_$db
+      if [ -z "${R[$k]:-}" ] || [ "$v" -gt "${R[$k]}" ]; then R[$k]=$v; fi
+    done
+  done
+done
+for db in real ours; do
+  printf '  read big   %-5s %10s events/s\n' "$db" "${R[big_read_$db]}"
+  printf '  count big  %-5s %10s events/s\n' "$db" "${R[big_count_$db]}"
+done
+
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 echo
 echo "== ratios"
@@ -111,3 +160,5 @@ printf '  %-34s %6s\n' "produce one-by-one: ours / plain" "$(ratio ${R[ins_one_o
 printf '  %-34s %6s\n' "read: ours / Skytools" "$(ratio ${R[read_ours]} ${R[read_real]})x"
 printf '  %-34s %6s\n' "read: ours / plain table" "$(ratio ${R[read_ours]} ${R[read_plain]})x"
 printf '  %-34s %6s\n' "read: Skytools / plain table" "$(ratio ${R[read_real]} ${R[read_plain]})x"
+printf '  %-34s %6s\n' "read big batches: ours / Skytools" "$(ratio ${R[big_read_ours]} ${R[big_read_real]})x"
+printf '  %-34s %6s\n' "big, counted on server: ours / Sky" "$(ratio ${R[big_count_ours]} ${R[big_count_real]})x"

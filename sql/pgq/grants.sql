@@ -55,6 +55,9 @@ grant execute on function
     pgq._insert_event_dynamic(text, bigint, timestamptz, integer, integer, text, text, text, text, text, text)
   to pgq_admin;
 
+-- logutriga reads the DDL epoch as whoever changes the table
+grant select on sequence pgq.trg_ddl_epoch to public;
+
 revoke all on table pgq.event_template, pgq.consumer, pgq.queue, pgq.tick, pgq.subscription, pgq.retry_queue
   from public;
 grant select on table pgq.event_template to pgq_reader;

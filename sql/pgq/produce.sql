@@ -37,13 +37,14 @@ begin
     if not found then
         raise exception 'No such queue';
     end if;
+    -- the id is taken first, as in Skytools: a refused insert still uses one
+    v_id := nextval(q.queue_event_seq);
     if q.queue_disable_insert and current_setting('session_replication_role') <> 'replica' then
         raise exception 'Insert into queue disallowed';
     end if;
     if q.queue_per_tx_limit is not null then
         perform pgq._count_tx_event(i_queue_name, q.queue_id, q.queue_per_tx_limit);
     end if;
-    v_id := nextval(q.queue_event_seq);
     execute 'insert into ' || pgq.quote_fqname(q.queue_data_pfx || '_' || q.queue_cur_table)
          || ' (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)'
          || ' values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)'
@@ -108,11 +109,16 @@ end;
 $gen$;
 
 -- One queue's branch of the generated functions (the first opens the IF): its event id, then
--- the INSERT into the current table (IF chains, see _insert_function_sql for why not CASE).
+-- the checks that may refuse the insert (after the id, as Skytools: a refused insert uses one),
+-- then the INSERT into the current table (IF chains, see _insert_function_sql for why not CASE).
 drop function if exists pgq._insert_queue_branch(int4, text, text);
 create or replace function pgq._insert_queue_branch(i_first boolean, i_queue_id int4, i_event_seq text, i_tables text)
 returns text language sql immutable as $gen$
 select format(E'\n    %s v_queue OPERATOR(pg_catalog.=) %s then\n        v_id := pg_catalog.nextval(%L::pg_catalog.regclass);'
+              || E'\n        if v_disabled and pg_catalog.current_setting(''session_replication_role'') OPERATOR(pg_catalog.<>) ''replica'' then'
+              || E'\n            raise exception ''Insert into queue disallowed'';'
+              || E'\n        end if;'
+              || E'\n        if v_limit is not null then\n            perform pgq._count_tx_event($1, v_queue, v_limit);\n        end if;'
               || E'%s\n        else\n            raise exception ''queue %s has no event table %%'', v_table;\n        end if;',
               case when i_first then 'if' else 'elsif' end, i_queue_id, pgq.quote_fqname(i_event_seq), i_tables,
               i_queue_id)
@@ -144,12 +150,6 @@ begin
       from pgq.queue q where q.queue_name OPERATOR(pg_catalog.=) $1;
     if not found then
         raise exception 'No such queue';
-    end if;
-    if v_disabled and pg_catalog.current_setting('session_replication_role') OPERATOR(pg_catalog.<>) 'replica' then
-        raise exception 'Insert into queue disallowed';
-    end if;
-    if v_limit is not null then
-        perform pgq._count_tx_event($1, v_queue, v_limit);
     end if;
 %s
     else

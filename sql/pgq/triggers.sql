@@ -21,13 +21,15 @@
 --   * a changed pkey column is always refused (C can miss it when
 --     ignore= is set and a non-ignored column before it changed too).
 --
--- Speed: these run once per changed row.  Each call makes one catalog
--- query (columns + pkey) and reads each row image once through its
--- text form; encoding uses string functions in PL/pgSQL loops, which
--- measured much faster than set-returning SQL per value.
+-- Speed: these run once per changed row.  The general path makes one
+-- catalog query (columns + pkey) per call and reads each row image once
+-- through its text form; encoding uses string functions in PL/pgSQL
+-- loops, which measured much faster than set-returning SQL per value.
+-- logutriga with only the queue argument (Londiste's root trigger) has
+-- a fast path without any catalog query: see below.
 --
--- Every object here is created with CREATE OR REPLACE, so the file can be
--- applied again to upgrade an installed schema in place.
+-- Every object here is created with CREATE OR REPLACE (or IF NOT EXISTS),
+-- so the file can be applied again to upgrade an installed schema in place.
 -- ======================================================================
 
 
@@ -809,16 +811,80 @@ $fn$;
 
 
 -- ----------------------------------------------------------------------
+-- The DDL epoch: pgq.trg_ddl_epoch moves on at the end of every DDL
+-- command in this database (event trigger pgq_trg_ddl_epoch, ENABLE
+-- ALWAYS so replica sessions count too).  logutriga keys the table shape
+-- it keeps per session by this number: reading a sequence is a plain
+-- function call, so a kept shape costs no catalog read in a new
+-- transaction, and any ALTER TABLE, CREATE/DROP INDEX or DROP TABLE by
+-- any session is seen by the next row.  Event triggers need a superuser:
+-- installed by anybody else, the sequence stays unused (no value) and
+-- logutriga keeps shapes per transaction (pgq._trg_xact_key) instead.
+-- ----------------------------------------------------------------------
+create sequence if not exists pgq.trg_ddl_epoch;
+
+create or replace function pgq._trg_ddl_bump()
+returns event_trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+begin
+    -- (DDL never runs in a read-only transaction, so nextval may)
+    perform pg_catalog.nextval('pgq.trg_ddl_epoch');
+end;
+$fn$;
+
+do $$
+begin
+    if not exists (select 1 from pg_catalog.pg_event_trigger where evtname = 'pgq_trg_ddl_epoch')
+       and (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user)
+    then
+        create event trigger pgq_trg_ddl_epoch on ddl_command_end execute function pgq._trg_ddl_bump();
+        alter event trigger pgq_trg_ddl_epoch enable always;
+    end if;
+    if exists (select 1 from pg_catalog.pg_event_trigger where evtname = 'pgq_trg_ddl_epoch') then
+        -- gives the sequence a value: from now on logutriga trusts it
+        perform pg_catalog.nextval('pgq.trg_ddl_epoch');
+    end if;
+end
+$$;
+
+-- Without the event trigger: a kept shape is good for one transaction
+-- while this backend has changed no row of pg_attribute or pg_index
+-- (1249, 2610): another session cannot change the table while our row
+-- change holds its lock, and our own ADD/DROP/RENAME COLUMN, ALTER TYPE
+-- and pkey changes write those catalogs.  With track_counts off the
+-- counters stay put, so then nothing is kept (NULL).
+create or replace function pgq._trg_xact_key()
+returns text
+language sql stable
+as $fn$
+    select case when pg_catalog.current_setting('track_counts') = 'on' then
+           pg_catalog.txid_current()::text || '/'
+           || (pg_catalog.pg_stat_get_xact_tuples_inserted(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_inserted(2610)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(2610)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(2610))::text
+           end
+$fn$;
+
+drop function if exists pgq._trg_shape_holds(oid, text[], record);
+
+
+-- ----------------------------------------------------------------------
 -- pgq._trg_shape(relid)
 --
 --   What logutriga's fast path needs to know about a table, as one text
---   of chr(31) separated parts: the PRIMARY KEY index, the pkey list,
---   the 1-based positions of the pkey columns among the live columns,
---   then the live column names.
+--   of chr(31) separated parts: the pkey list (ev_type), the 1-based
+--   positions of the pkey columns among the live columns as an int4[]
+--   literal, the number of live columns, the format() template of the
+--   event data ('name%s&name2%s', names urlencoded) and the last pkey
+--   position (0 without pkey).
 --   Same catalog reading as _trg_fire: the key columns of the PRIMARY
---   KEY, by current name (both empty for a table without one).  Returns
---   '' when the fast path must not be used: magic _pgq_ev_ columns, or
---   names holding the separator characters.
+--   KEY, by current name.  Returns '' when the fast path must not be
+--   used: magic _pgq_ev_ columns, or names holding chr(1), chr(2) or the
+--   separator.
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_shape(i_relid oid)
 returns text
@@ -831,14 +897,13 @@ declare
     v_pos   int4[] := '{}';
     v_pkey  text[] := '{}';
     v_num   int2;
-    v_index oid;
 begin
     select array_agg(a.attname::text order by a.attnum), array_agg(a.attnum order by a.attnum)
       into v_names, v_nums
       from pg_catalog.pg_attribute a
      where a.attrelid = i_relid and a.attnum > 0 and not a.attisdropped;
-    select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1], ix.indexrelid
-      into v_keys, v_index
+    select (ix.indkey::int2[])[0 : ix.indnkeyatts - 1]
+      into v_keys
       from pg_catalog.pg_index ix
      where ix.indrelid = i_relid and ix.indisprimary;
     if v_names is null or array_to_string(v_names, ',') ~ E'_pgq_ev_|[\\x01\\x02\\x1f]' then
@@ -848,51 +913,56 @@ begin
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return coalesce(v_index::text, '') || chr(31) || array_to_string(v_pkey, ',') || chr(31) || array_to_string(v_pos, ',')
-           || chr(31) || array_to_string(v_names, chr(31));
+    return array_to_string(v_pkey, ',') || chr(31) || v_pos::text || chr(31) || cardinality(v_names)
+           || chr(31) || (select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
+                            from unnest(v_names) with ordinality as c(name, n))
+           || chr(31) || coalesce((select max(p) from unnest(v_pos) as p), 0);
 end;
 $fn$;
 
 
 -- ----------------------------------------------------------------------
--- pgq._trg_shape_holds(relid, shape parts, row)
+-- pgq._trg_marked_fields(row text, columns)
 --
---   Whether a shape kept from an earlier transaction still describes the
---   table, checked without reading catalog tables: the row's own column
---   names (from the relation's current descriptor, in attnum order) must
---   be the kept ones, the table's replica identity index, which under
---   REPLICA IDENTITY DEFAULT is the PRIMARY KEY, must be the kept pkey
---   index, and that index's key columns must still carry the kept names.
---   Kept without a pkey: there must be no identity index, and the
---   identity must be DEFAULT (one pg_class row read).  A table whose
---   replica identity is not DEFAULT and that has a pkey is read again in
---   every transaction.
+--   The text form of a row as logutriga's fast path wants it: fields
+--   separated by chr(1), each non-NULL value led by chr(2) (a NULL field
+--   is empty, an empty string is chr(2) alone), quotes and escapes gone.
+--   The fast path does this inline for rows whose commas all separate;
+--   this is the loop for the rest (commas inside quoted values).  NULL
+--   when the row holds chr(1) or chr(2), or its field count is not
+--   i_columns.
+--
+--   Splitting record_out's text at '"' gives stretches that alternate
+--   between outside and inside quotes; an escaped quote ("") only adds
+--   an empty outside stretch, which holds no comma.
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_shape_holds(i_relid oid, i_parts text[], i_row record)
-returns boolean
-language plpgsql stable
+create or replace function pgq._trg_marked_fields(i_row text, i_columns int4)
+returns text
+language plpgsql immutable strict
 as $fn$
 declare
-    v_pkey text[];
-    i      int4;
+    v_parts text[];
+    v_res   text;
+    i       int4;
 begin
-    if coalesce(cardinality(i_parts), 0) < 5
-       or coalesce(pg_catalog.pg_get_replica_identity_index(i_relid)::oid::text, '') <> i_parts[2]
-       or i_parts[5:] <> array(select pg_catalog.json_object_keys(pg_catalog.row_to_json(i_row)))
-    then
-        return false;
+    if pg_catalog.strpos(i_row, pg_catalog.chr(1)) > 0 or pg_catalog.strpos(i_row, pg_catalog.chr(2)) > 0 then
+        return null;
     end if;
-    if i_parts[2] = '' then
-        -- no identity index: no pkey only under REPLICA IDENTITY DEFAULT
-        return (select c.relreplident = 'd' from pg_catalog.pg_class c where c.oid = i_relid);
-    end if;
-    v_pkey := pg_catalog.string_to_array(i_parts[3], ',');
-    for i in 1 .. cardinality(v_pkey) loop
-        if pg_catalog.pg_get_indexdef(i_parts[2]::oid, i, false) <> v_pkey[i] then
-            return false;
-        end if;
+    v_parts := pg_catalog.string_to_array(pg_catalog.btrim(i_row, '()'), '"');
+    for i in 1 .. pg_catalog.cardinality(v_parts) by 2 loop
+        v_parts[i] := pg_catalog.replace(v_parts[i], ',', pg_catalog.chr(1));
     end loop;
-    return true;
+    v_res := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                 pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.array_to_string(v_parts, '"'),
+                                                         pg_catalog.chr(1), pg_catalog.chr(1) || pg_catalog.chr(2))
+                 || pg_catalog.chr(1),
+                 pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
+                 pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                 '""', '"'), E'\\\\', E'\\');
+    if pg_catalog.octet_length(v_res) - pg_catalog.octet_length(pg_catalog.replace(v_res, pg_catalog.chr(1), '')) <> i_columns then
+        return null;
+    end if;
+    return v_res;
 end;
 $fn$;
 
@@ -907,18 +977,17 @@ $fn$;
 -- logutriga has a fast path for the trigger Londiste puts on a root
 -- table: a row trigger whose only argument is the queue.  It keeps the
 -- table's shape (_trg_shape) in a session setting, pgq.trg_<table oid>,
--- so a row costs no catalog query.  The entry is valid only in the
--- transaction that made it and only while this backend has changed no
--- row of pg_attribute or pg_index since, which covers every way the
--- shape can change:
---   * another session cannot ALTER or DROP the table: the row change
---     that fires us holds a lock that conflicts, until the transaction
---     ends.  (A lock taken in a subtransaction goes at its rollback, but
---     so does a setting made in it.)
---   * this session's own ADD/DROP/RENAME COLUMN, ALTER TYPE, and pkey
---     changes write pg_attribute or pg_index, which the per-transaction
---     statistics counters see.  With track_counts off they do not
---     count, so then nothing is kept.
+-- led by the key it was made under: the DDL epoch, or without the event
+-- trigger the per-transaction key (_trg_xact_key).  A row costs no
+-- catalog query while the key holds.
+--
+-- Speed: PL/pgSQL prepares every expression it runs again in each new
+-- transaction (TPC-B changes one row per table per transaction), so the
+-- hot path is few statements with few function calls; branches a row
+-- does not take cost nothing.  The row is read from its text form once:
+-- when its commas are exactly the separators (none inside quotes), one
+-- replace() splits it; values are urlencoded in one pass over the whole
+-- row, chr(1)/chr(2) standing in for '&'/'='; format() puts the names in.
 -- Anything the fast path is not sure about (UPDATE/DELETE without pkey,
 -- magic columns, a changed pkey value, chr(1)/chr(2) in the data) goes
 -- to _trg_fire(), the general path, which decides as before.
@@ -928,135 +997,93 @@ returns trigger
 language plpgsql
 as $fn$
 declare
-    v_set   text;
+    v_shape text[];
     v_key   text;
-    v_shape text;
-    v_parts text[];
-    v_vals  text[];
-    v_olds  text[];
-    v_text  text;
     v_row   text;
-    v_q     int4;
+    v_data  text;
+    v_old   text;
     v_evid  int8;
-    v_raw   text := '';
-    v_n     int4;
     i       int4;
 begin
+    <<fast>>
+    begin
+        exit fast when TG_NARGS <> 1 or TG_LEVEL <> 'ROW'
+                       or pg_catalog.current_setting('session_replication_role') = 'local';
+        -- [1] key [2] pkey list [3] pkey positions [4] columns [5] template [6] last pkey position
+        v_shape := pg_catalog.string_to_array(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true),
+                                              pg_catalog.chr(31));
+        if v_shape[1] is distinct from coalesce('e' || pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
+                                                 pgq._trg_xact_key()) then
+            v_key := coalesce('e' || pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
+                              pgq._trg_xact_key());
+            v_shape := pg_catalog.string_to_array(v_key || pg_catalog.chr(31) || pgq._trg_shape(TG_RELID), pg_catalog.chr(31));
+            if v_key is not null then
+                perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, pg_catalog.array_to_string(v_shape, pg_catalog.chr(31)), false);
+            end if;
+        end if;
+        -- no pkey: only an INSERT is logged, the general path refuses the rest
+        v_row := case when pg_catalog.cardinality(v_shape) < 6 or v_shape[2] = '' and TG_OP <> 'INSERT' then null
+                      when TG_OP = 'DELETE' then OLD::text else NEW::text end;
+        exit fast when v_row is null;
+        if pg_catalog.strpos(v_row, pg_catalog.chr(1)) > 0 or pg_catalog.strpos(v_row, pg_catalog.chr(2)) > 0
+           or pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', '')) <> v_shape[4]::int4 - 1
+        then
+            v_data := pgq._trg_marked_fields(v_row, v_shape[4]::int4);
+            exit fast when v_data is null;
+        else
+            -- every comma separates: see _trg_marked_fields for the form
+            v_data := pg_catalog.replace(pg_catalog.chr(2)
+                          || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
+                          || pg_catalog.chr(1), pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1));
+            if pg_catalog.strpos(v_row, '"') > 0 then
+                v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data,
+                              pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                              '""', '"'), E'\\\\', E'\\');
+            end if;
+        end if;
+
+        -- UPDATE of a pkey value (or one to compare by type): general path.
+        -- NEW's text up to its last key field, when it holds no quote, must
+        -- start OLD's text too (so earlier non-key fields count as key);
+        -- otherwise OLD is split and the key fields compared one by one.
+        if TG_OP = 'UPDATE' then
+            v_key := case when v_shape[6] = '1' then pg_catalog.split_part(v_row, ',', 1)
+                          else pg_catalog.array_to_string((pg_catalog.string_to_array(v_row, ','))[1 : v_shape[6]::int4], ',') end;
+            if pg_catalog.strpos(v_key, '"') > 0 or v_shape[6] = v_shape[4] then
+                v_old := pgq._trg_marked_fields(OLD::text, v_shape[4]::int4);
+                exit fast when v_old is null;
+                foreach i in array v_shape[3]::int4[] loop
+                    exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
+                                   <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
+                end loop;
+            elsif not pg_catalog.starts_with(OLD::text, v_key || ',') then
+                exit fast;
+            end if;
+        end if;
+
+        -- urlencode all values at once; blanks become '+' below
+        if v_data operator(pg_catalog.~) E'[^-_.0-9A-Za-z \\x01\\x02]' then
+            v_data := pgq._trg_urlenc_ascii(v_data);
+            if v_data operator(pg_catalog.~) E'[^-_.0-9A-Za-z%+\\x01\\x02]' then
+                v_data := pgq._trg_urlenc_rest(v_data, pg_catalog.chr(1) || pg_catalog.chr(2));
+            end if;
+        end if;
+
+        -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
+        v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_shape[2],
+                                   pg_catalog.replace(pg_catalog.format(v_shape[5], variadic pg_catalog.string_to_array(
+                                       pg_catalog.replace(v_data, ' ', '+'), pg_catalog.chr(1))), pg_catalog.chr(2), '='),
+                                   TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
+        if TG_WHEN = 'AFTER' then
+            return null;
+        elsif TG_OP = 'DELETE' then
+            return OLD;
+        end if;
+        return NEW;
+    end;
+
     -- nested IFs: SQL does not promise left-to-right AND evaluation
     if pg_catalog.current_setting('session_replication_role') <> 'local' then
-        <<fast>>
-        begin
-            exit fast when TG_NARGS <> 1 or TG_LEVEL <> 'ROW';
-            v_set := 'pgq.trg_' || TG_RELID::text;
-            v_key := pg_catalog.chr(31);        -- an empty key: nothing is kept
-            if pg_catalog.current_setting('track_counts') = 'on' then
-                -- 1249 = pg_attribute, 2610 = pg_index
-                v_key := pg_catalog.txid_current()::text || '/'
-                         || (pg_catalog.pg_stat_get_xact_tuples_inserted(1249)
-                             + pg_catalog.pg_stat_get_xact_tuples_updated(1249)
-                             + pg_catalog.pg_stat_get_xact_tuples_deleted(1249)
-                             + pg_catalog.pg_stat_get_xact_tuples_inserted(2610)
-                             + pg_catalog.pg_stat_get_xact_tuples_updated(2610)
-                             + pg_catalog.pg_stat_get_xact_tuples_deleted(2610))::text
-                         || pg_catalog.chr(31);
-                v_shape := pg_catalog.current_setting(v_set, true);
-            end if;
-            if v_key = pg_catalog.chr(31) or v_shape is null or not pg_catalog.starts_with(v_shape, v_key) then
-                -- [1] key, [2] pkey index, [3] pkey list, [4] pkey positions, [5..] column names
-                v_parts := pg_catalog.string_to_array(v_shape, pg_catalog.chr(31));
-                if pgq._trg_shape_holds(TG_RELID, v_parts, case when TG_OP = 'DELETE' then OLD else NEW end) then
-                    -- kept from an earlier transaction and still right: take it on
-                    v_shape := v_key || pg_catalog.substr(v_shape, pg_catalog.strpos(v_shape, pg_catalog.chr(31)) + 1);
-                else
-                    v_shape := v_key || pgq._trg_shape(TG_RELID);
-                end if;
-                if v_key <> pg_catalog.chr(31) then
-                    perform pg_catalog.set_config(v_set, v_shape, false);
-                end if;
-            end if;
-            v_parts := pg_catalog.string_to_array(v_shape, pg_catalog.chr(31));
-            exit fast when coalesce(pg_catalog.cardinality(v_parts), 0) < 5;
-            v_n := pg_catalog.cardinality(v_parts) - 4;
-            -- no pkey: only an INSERT is logged, the general path refuses the rest
-            exit fast when v_parts[3] = '' and TG_OP <> 'INSERT';
-
-            if TG_OP = 'DELETE' then
-                v_text := OLD::text;
-            else
-                v_text := NEW::text;
-            end if;
-            -- the stand-ins for '&'/'=' below must not occur in the data
-            exit fast when v_text operator(pg_catalog.~) E'[\\x01\\x02]';
-            -- the row's text form: no quotes means plain comma separated fields
-            if pg_catalog.strpos(v_text, '"') = 0 and v_n > 1 then
-                v_vals := pg_catalog.string_to_array(pg_catalog.substr(v_text, 2, pg_catalog.length(v_text) - 2), ',', '');
-            else
-                v_vals := pgq._trg_row_fields(v_text);
-            end if;
-            exit fast when pg_catalog.cardinality(v_vals) <> v_n;
-
-            -- UPDATE of a pkey value (or one to compare by type): general path.
-            -- The OLD key fields are read from the text before its first quote
-            -- when they lie there (an unquoted empty field is NULL); else the
-            -- whole OLD row is split.
-            if TG_OP = 'UPDATE' then
-                v_olds := null;
-                v_row := OLD::text;
-                v_q := pg_catalog.strpos(v_row, '"');
-                -- v_q becomes the number of whole fields in v_text
-                if v_q = 0 then
-                    v_text := pg_catalog.substr(v_row, 2, pg_catalog.length(v_row) - 2);
-                    v_q := 1;
-                else
-                    -- before a quote, a field is whole only if a comma follows it
-                    v_text := pg_catalog.substr(v_row, 2, v_q - 2);
-                    v_q := 0;
-                end if;
-                v_q := v_q + pg_catalog.length(v_text) - pg_catalog.length(pg_catalog.replace(v_text, ',', ''));
-                foreach i in array pg_catalog.string_to_array(v_parts[4], ',')::int4[] loop
-                    if v_olds is null and v_n > 1 and v_q >= i then
-                        exit fast when nullif(pg_catalog.split_part(v_text, ',', i), '') is distinct from v_vals[i];
-                    else
-                        if v_olds is null then
-                            v_olds := pgq._trg_row_fields(v_row);
-                        end if;
-                        exit fast when v_olds[i] is distinct from v_vals[i];
-                    end if;
-                end loop;
-            end if;
-
-            -- col=val&col2=val2 with chr(1)/chr(2) for '&'/'=', as _trg_urlenc_row
-            for i in 1 .. v_n loop
-                if v_vals[i] is null then
-                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 4];
-                else
-                    v_raw := v_raw || pg_catalog.chr(1) || v_parts[i + 4] || pg_catalog.chr(2) || v_vals[i];
-                end if;
-            end loop;
-            v_raw := pg_catalog.substr(v_raw, 2);
-            if v_raw operator(pg_catalog.~) E'[^-_.0-9A-Za-z \\x01\\x02]' then
-                v_raw := pgq._trg_urlenc_ascii(v_raw);
-                if v_raw operator(pg_catalog.~) E'[^-_.0-9A-Za-z%+\\x01\\x02]' then
-                    v_raw := pgq._trg_urlenc_rest(v_raw, pg_catalog.chr(1) || pg_catalog.chr(2));
-                end if;
-            else
-                -- nothing to encode but blanks
-                v_raw := pg_catalog.replace(v_raw, ' ', '+');
-            end if;
-
-            -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
-            v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_parts[3],
-                                     pg_catalog.replace(pg_catalog.replace(v_raw, pg_catalog.chr(1), '&'),
-                                                        pg_catalog.chr(2), '='),
-                                     TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
-            if TG_WHEN = 'AFTER' then
-                return null;
-            elsif TG_OP = 'DELETE' then
-                return OLD;
-            end if;
-            return NEW;
-        end;
-
         if pgq._trg_fire('L', TG_OP, TG_WHEN, TG_LEVEL, TG_RELID, TG_TABLE_SCHEMA,
                          TG_TABLE_NAME, TG_ARGV, OLD, NEW) then
             return null;

@@ -46,6 +46,7 @@ public class WalmgrEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "slot": target.setSlot(property(camelContext, java.lang.String.class, value)); return true;
+        case "synchronous": target.setSynchronous(property(camelContext, boolean.class, value)); return true;
         case "username": target.setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -77,6 +78,7 @@ public class WalmgrEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxReconnectDelay": return java.time.Duration.class;
         case "password": return java.lang.String.class;
         case "slot": return java.lang.String.class;
+        case "synchronous": return boolean.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -109,6 +111,7 @@ public class WalmgrEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
         case "password": return target.getPassword();
         case "slot": return target.getSlot();
+        case "synchronous": return target.isSynchronous();
         case "username": return target.getUsername();
         default: return null;
         }

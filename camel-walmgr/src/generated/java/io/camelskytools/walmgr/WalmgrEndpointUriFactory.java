@@ -23,7 +23,7 @@ public class WalmgrEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(15);
+        Set<String> props = new HashSet<>(16);
         props.add("archiveDirectory");
         props.add("bridgeErrorHandler");
         props.add("command");
@@ -38,6 +38,7 @@ public class WalmgrEndpointUriFactory extends org.apache.camel.support.component
         props.add("maxReconnectDelay");
         props.add("password");
         props.add("slot");
+        props.add("synchronous");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);

@@ -56,6 +56,11 @@ public class WalmgrEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer,advanced", defaultValue = "5s", javaType = "java.time.Duration",
               description = "Longest wait between reconnect attempts while the server is away.")
     private Duration maxReconnectDelay = Duration.ofSeconds(5);
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Fsync and confirm WAL as soon as the server has nothing more to send, so that the archiver"
+                            + " can be a synchronous standby (application_name walmgr in synchronous_standby_names):"
+                            + " every commit the primary acknowledges is then durable in the archive.")
+    private boolean synchronous;
     @UriParam(label = "consumer,health",
               description = "The health check is DOWN when the archive is more than this many bytes behind the"
                             + " server's flushed WAL. Default: only streaming or not counts.")
@@ -81,7 +86,7 @@ public class WalmgrEndpoint extends DefaultEndpoint {
     /** The settings as the archiver takes them; errors name the endpoint and the option. */
     ArchiverSettings archiverSettings() {
         try {
-            return new ArchiverSettings(slot, createSlot, flushInterval, compress, maxReconnectDelay);
+            return new ArchiverSettings(slot, createSlot, flushInterval, compress, maxReconnectDelay, synchronous);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("walmgr:" + command + ": " + e.getMessage(), e);
         }
@@ -170,6 +175,14 @@ public class WalmgrEndpoint extends DefaultEndpoint {
 
     public void setFlushInterval(Duration flushInterval) {
         this.flushInterval = flushInterval;
+    }
+
+    public boolean isSynchronous() {
+        return synchronous;
+    }
+
+    public void setSynchronous(boolean synchronous) {
+        this.synchronous = synchronous;
     }
 
     public boolean isCompress() {

@@ -24,6 +24,7 @@ public class WalArchiveRoutes extends RouteBuilder {
     private final Duration flushInterval;
     private final boolean compress;
     private final String copyTo;
+    private boolean synchronous;
 
     /**
      * @param copyTo a Camel endpoint URI every completed segment is sent to (body: the archived file), or null
@@ -40,13 +41,20 @@ public class WalArchiveRoutes extends RouteBuilder {
         this.copyTo = copyTo;
     }
 
+    /** The archiver as a synchronous standby (fsync and confirm as soon as the server has sent all it has). */
+    public WalArchiveRoutes synchronous(boolean s) {
+        this.synchronous = s;
+        return this;
+    }
+
     @Override
     public void configure() {
         StringBuilder uri = new StringBuilder("walmgr:archive?jdbcUrl=RAW(").append(jdbcUrl).append(')')
                 .append("&archiveDirectory=RAW(").append(archive.toAbsolutePath()).append(')')
                 .append("&slot=").append(slot)
                 .append("&flushInterval=").append(flushInterval.toMillis())
-                .append("&compress=").append(compress);
+                .append("&compress=").append(compress)
+                .append("&synchronous=").append(synchronous);
         if (user != null) {
             uri.append("&username=RAW(").append(user).append(')');
         }

@@ -188,6 +188,27 @@ class ProduceConsumeTest extends PgqSqlTestSupport {
         }
     }
 
+    /** Skytools takes the event id before it refuses the insert: the next id skips one. */
+    @Test
+    void refusedInsertsStillTakeAnEventId() throws Exception {
+        try (Sql s = PG.db().open()) {
+            s.exec("select pgq.create_queue('q')");
+            long first = s.longValue("select pgq.insert_event('q', 't', '1')");
+            s.exec("update pgq.queue set queue_disable_insert = true where queue_name = 'q'");
+            assertThat(s.error("select pgq.insert_event('q', 't', 'd')")).isEqualTo("Insert into queue disallowed");
+            assertThat(s.error("select pgq.insert_event('q', 't', 'd', 'e1', null, null, null)"))
+                    .isEqualTo("Insert into queue disallowed");
+            s.exec("update pgq.queue set queue_disable_insert = false, queue_per_tx_limit = 1 where queue_name = 'q'");
+            s.begin();
+            long second = s.longValue("select pgq.insert_event('q', 't', '2')");
+            assertThat(s.error("select pgq.insert_event('q', 't', '3')")).isEqualTo("Queue 'q' allows max 1 events from one TX");
+            s.rollback();
+            long third = s.longValue("select pgq.insert_event('q', 't', '4')");
+            assertThat(second).isEqualTo(first + 3);
+            assertThat(third).isEqualTo(second + 2);
+        }
+    }
+
     @Test
     void insertEventRawKeepsGivenFields() throws Exception {
         try (Sql s = PG.db().open()) {

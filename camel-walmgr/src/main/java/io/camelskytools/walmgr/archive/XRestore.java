@@ -6,6 +6,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Optional;
 
 import io.camelskytools.walmgr.wal.WalSegment;
@@ -15,7 +17,9 @@ import io.camelskytools.walmgr.wal.WalSegment;
  * archived file (decompressed), or, for a segment the streaming archiver is still filling,
  * its {@code .partial} padded with zeros to a whole segment: recovery refuses a short
  * segment, and replay ends at the first zero, where the archive ends. The copy appears at
- * {@code path} whole or not at all.
+ * {@code path} whole or not at all, and only when its content matches the checksum the
+ * archive recorded for it: a damaged file is a {@link WalArchiveException} naming it, never
+ * handed to recovery.
  */
 public final class XRestore {
 
@@ -27,13 +31,29 @@ public final class XRestore {
         this.servePartial = servePartial;
     }
 
-    /** Copies {@code name} to {@code dest}; false when the archive does not have it. */
+    /**
+     * Copies {@code name} to {@code dest}; false when the archive does not have it.
+     *
+     * @throws WalArchiveException when the archived file does not match its recorded checksum
+     */
     public boolean restore(String name, Path dest) throws IOException {
         Optional<Path> stored = archive.find(name);
         Path tmp = dest.resolveSibling(dest.getFileName() + ".walmgr-tmp");
         if (stored.isPresent()) {
-            try (InputStream in = archive.openContent(stored.get())) {
+            MessageDigest digest = Sha256.digest();
+            try (InputStream in = new DigestInputStream(archive.openContent(stored.get()), digest)) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                Files.deleteIfExists(tmp);
+                throw new WalArchiveException("WAL file " + name + " in " + stored.get() + " is damaged: cannot be"
+                                              + " decompressed (" + e.getMessage() + ")");
+            }
+            Optional<String> recorded = archive.recordedChecksum(name);
+            String sha = Sha256.hex(digest);
+            if (recorded.isPresent() && !recorded.get().equals(sha)) {
+                Files.deleteIfExists(tmp);
+                throw new WalArchiveException("WAL file " + name + " in " + stored.get() + " is damaged: checksum"
+                                              + " mismatch (recorded " + recorded.get() + ", content has " + sha + ")");
             }
         } else if (servePartial && WalSegment.isSegmentName(name) && Files.isRegularFile(archive.partialPath(name))) {
             Files.copy(archive.partialPath(name), tmp, StandardCopyOption.REPLACE_EXISTING);

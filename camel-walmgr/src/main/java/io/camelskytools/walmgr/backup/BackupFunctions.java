@@ -26,9 +26,12 @@ final class BackupFunctions {
                        : "select pg_start_backup(?, ?, false)::text, clock_timestamp()";
     }
 
-    /** Waits for the last WAL segment to be archived; returns lsn, labelfile, spcmapfile and the server's clock. */
+    /**
+     * Ends the backup without waiting for archiving (walmgr waits itself, with a deadline and
+     * a word on what it waits for); returns lsn, labelfile, spcmapfile and the server's clock.
+     */
     String stop() {
-        return renamed ? "select lsn::text, labelfile, spcmapfile, clock_timestamp() from pg_backup_stop(true)"
-                       : "select lsn::text, labelfile, spcmapfile, clock_timestamp() from pg_stop_backup(false, true)";
+        return renamed ? "select lsn::text, labelfile, spcmapfile, clock_timestamp() from pg_backup_stop(false)"
+                       : "select lsn::text, labelfile, spcmapfile, clock_timestamp() from pg_stop_backup(false, false)";
     }
 }

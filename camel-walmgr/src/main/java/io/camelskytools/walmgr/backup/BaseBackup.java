@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,18 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import io.camelskytools.walmgr.archive.DurableFiles;
 import io.camelskytools.walmgr.archive.Sha256;
 import io.camelskytools.walmgr.wal.Lsn;
+import io.camelskytools.walmgr.wal.WalSegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A non-exclusive base backup by file copy, run on the server's host: pg_backup_start on
  * one connection, copy the data directory and tablespaces into a new directory of a
- * {@link BackupStore}, pg_backup_stop (which waits until the backup's last WAL segment is
- * archived), then backup_label, tablespace_map and, last, the manifest.
+ * {@link BackupStore}, pg_backup_stop, then (with archive_mode on) a wait with a deadline until
+ * archive_command has archived the backup's last WAL segment, then backup_label,
+ * tablespace_map and, last, the manifest.
  *
  * <p>Files change under the copy; that is what the WAL from start to stop repairs. The
  * connection is held for the whole copy: if it breaks, the server ends the backup and so do we.
@@ -48,6 +52,8 @@ public final class BaseBackup {
     private Path dataDirectory;
     private BackupProgress progress = (name, copied, total) ->
             LOG.info("backup {}: {} of {} MB copied", name, copied >> 20, total >> 20);
+    private Duration archiveTimeout = Duration.ofMinutes(5);
+    private Consumer<String> waiting = LOG::info;
 
     public BaseBackup(ServerConnector server, BackupStore store) {
         this.server = server;
@@ -77,6 +83,21 @@ public final class BaseBackup {
 
     public BaseBackup progress(BackupProgress p) {
         this.progress = p;
+        return this;
+    }
+
+    /** How long to wait for archive_command to archive the backup's last segment (default 5 minutes). */
+    public BaseBackup archiveTimeout(Duration t) {
+        if (t == null || t.isNegative() || t.isZero()) {
+            throw new IllegalArgumentException("Archive timeout must be positive, not " + t);
+        }
+        this.archiveTimeout = t;
+        return this;
+    }
+
+    /** Where the lines saying what the backup waits for go (default: the log). */
+    public BaseBackup waiting(Consumer<String> w) {
+        this.waiting = w;
         return this;
     }
 
@@ -148,6 +169,15 @@ public final class BaseBackup {
                 labelFile = rs.getString(2);
                 spcmap = rs.getString(3);
                 stopTime = rs.getTimestamp(4).toInstant();
+            }
+            String lastSegment = WalSegment.containing(BackupLabel.timeline(labelFile), Math.max(startLsn, stopLsn - 1),
+                    facts.walSegmentSize()).fileName(facts.walSegmentSize());
+            try {
+                new ArchiveWait(c, pgdata, archiveTimeout, waiting).forSegment(name, lastSegment);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupException("Backup " + name + " interrupted while waiting for " + lastSegment
+                                          + " to be archived", e);
             }
             entries.add(writeSmall(dir, DataDirectoryScan.DATA + "/backup_label", labelFile));
             if (spcmap != null && !spcmap.isEmpty()) {

@@ -60,6 +60,8 @@ public final class Restore {
     private String primarySlot;
     private boolean servePartial = true;
     private boolean keepArchiving;
+    private List<Path> walCopies = List.of();
+    private boolean allowGap;
     private String owner = FileOwner.runningAsRoot() ? "postgres" : null;
     private final Map<Integer, Path> tablespaceDirs = new TreeMap<>();
     private final Map<String, String> extra = new LinkedHashMap<>();
@@ -122,6 +124,24 @@ public final class Restore {
         return this;
     }
 
+    /**
+     * More directories holding copies of the archived WAL files (plain or .gz, as the archive's
+     * wal/), where the restore_command looks for a good copy of a segment the archive holds damaged.
+     */
+    public Restore walCopies(List<Path> dirs) {
+        this.walCopies = dirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
+        return this;
+    }
+
+    /**
+     * Let recovery end (and promote) at a damaged or missing segment when later WAL exists,
+     * accepting the loss of what follows. Default: restore refuses, and recovery stops there.
+     */
+    public Restore allowGap(boolean a) {
+        this.allowGap = a;
+        return this;
+    }
+
     /** Leave archive_mode as the original had it (default: off in the copy). */
     public Restore keepArchiving(boolean k) {
         this.keepArchiving = k;
@@ -161,6 +181,7 @@ public final class Restore {
         }
         BackupInfo backup = chooseBackup();
         checkTarget(backup);
+        List<String> walProblems = checkWal(backup);
         Map<Integer, Path> spaces = tablespacePlaces(backup.manifest(), dataDir);
         checkEmpty(dataDir, "Target data directory");
         for (Path p : spaces.values()) {
@@ -194,7 +215,43 @@ public final class Restore {
                 archive != null ? ", WAL from " + archive.walDir() : "",
                 primaryConninfo != null ? ", streaming from " + maskConninfo(primaryConninfo) : "");
         return new RestoredDatabase(dataDir, backup, Map.copyOf(spaces), standby,
-                Collections.unmodifiableMap(settings), List.copyOf(configFiles));
+                Collections.unmodifiableMap(settings), List.copyOf(configFiles), walProblems);
+    }
+
+    /**
+     * The WAL the restore needs, checked before anything is copied. Where the whole of it is
+     * needed (all WAL, an LSN, immediate) a damaged or missing segment is refused unless
+     * allowed; for a time or a restore point it may lie after the target, so it is a warning
+     * (the restore_command stops recovery there if replay gets that far). Standbys only warn:
+     * streaming may fill the gap.
+     */
+    private List<String> checkWal(BackupInfo b) {
+        if (archive == null) {
+            return List.of();
+        }
+        long size = b.manifest().walSegmentSize();
+        long last = target instanceof RecoveryTarget.Lsn l ? Long.divideUnsigned(l.lsn(), size)
+                : target instanceof RecoveryTarget.Immediate ? b.manifest().stopSegment().segno() : Long.MAX_VALUE;
+        List<String> problems;
+        try {
+            problems = new RecoveryWalCheck(archive, walCopies, size).problems(b.manifest().startSegment(), last);
+        } catch (IOException e) {
+            throw new RestoreException("Cannot check the WAL in " + archive.walDir() + " for backup " + b.name() + ": "
+                                       + e.getMessage(), e);
+        }
+        if (problems.isEmpty()) {
+            return List.of();
+        }
+        boolean whole = target instanceof RecoveryTarget.Latest || target instanceof RecoveryTarget.Lsn
+                        || target instanceof RecoveryTarget.Immediate;
+        if (whole && !standby && !allowGap) {
+            throw new RestoreException("The archive cannot recover backup " + b.name() + " to " + describeTarget() + ": "
+                                       + String.join("; ", problems) + ". Recovery would end early there and promote"
+                                       + " without the WAL after it; put a good copy in place, or restore with"
+                                       + " --allow-gap to accept that loss");
+        }
+        problems.forEach(p -> LOG.warn("WAL recovery may need: {}", p));
+        return List.copyOf(problems);
     }
 
     private BackupInfo chooseBackup() {
@@ -334,7 +391,8 @@ public final class Restore {
     private Map<String, String> settings(BackupInfo b) {
         Map<String, String> s = new LinkedHashMap<>();
         if (archive != null) {
-            s.put("restore_command", RestoreCommand.build(archive.walDir(), b.manifest().walSegmentSize(), servePartial));
+            s.put("restore_command", RestoreCommand.build(archive.walDir(), walCopies, b.manifest().walSegmentSize(),
+                    servePartial, allowGap));
         }
         if (!(target instanceof RecoveryTarget.Latest)) {
             s.putAll(target.settings());
@@ -412,6 +470,9 @@ public final class Restore {
                 map.append(oid).append(' ').append(p).append('\n');
             });
             Files.writeString(dataDir.resolve("tablespace_map"), map, StandardCharsets.UTF_8);
+        }
+        if (archive != null) {
+            RestoreCommand.writeScript(dataDir);
         }
         AutoConf.rewrite(dataDir, settings, "walmgr: restored from backup " + b.name() + " at " + Instant.now());
         Path signal = dataDir.resolve(standby ? "standby.signal" : "recovery.signal");

@@ -16,7 +16,10 @@ import io.camelskytools.walmgr.backup.BackupInfo;
  * @param settings    what was written to postgresql.auto.conf, in that order
  * @param configFiles the primary's config files put in from outside its data directory (postgresql.conf with
  *                    what was left out of it), empty when it kept them inside
+ * @param walProblems damaged or missing segments the restore let through (a time or restore-point target may lie
+ *                    before them; a standby may stream them; or allowed): recovery stops there unless allowed
  */
 public record RestoredDatabase(Path dataDir, BackupInfo backup, Map<Integer, Path> tablespaces, boolean standby,
-                               Map<String, String> settings, List<String> configFiles) {
+                               Map<String, String> settings, List<String> configFiles,
+                               List<String> walProblems) {
 }

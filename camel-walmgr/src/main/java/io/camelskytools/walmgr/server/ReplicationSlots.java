@@ -19,14 +19,17 @@ public final class ReplicationSlots {
 
     public Optional<ReplicationSlot> find(String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "select active, restart_lsn::text from pg_replication_slots where slot_name = ?")) {
+                "select active, restart_lsn::text, coalesce(pg_wal_lsn_diff(case when pg_is_in_recovery()"
+                + " then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, restart_lsn), 0)::bigint"
+                + " from pg_replication_slots where slot_name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 String restart = rs.getString(2);
-                return Optional.of(new ReplicationSlot(name, rs.getBoolean(1), restart == null ? -1 : Lsn.parse(restart)));
+                return Optional.of(new ReplicationSlot(name, rs.getBoolean(1), restart == null ? -1 : Lsn.parse(restart),
+                        Math.max(0, rs.getLong(3))));
             }
         }
     }

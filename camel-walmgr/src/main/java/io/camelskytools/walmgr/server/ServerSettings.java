@@ -51,21 +51,16 @@ public final class ServerSettings {
     }
 
     /**
-     * The settings whose new value waits for a restart: those pg_settings marks pending_restart,
-     * and, as that mark shows only once the reload is through, those of {@code changed} that only
-     * a restart applies (context postmaster) and are not at their new value yet.
+     * Those of {@code changed} whose new value waits for a restart: only a restart applies them
+     * (context postmaster) and the server does not run with that value yet. Only these: other
+     * settings pg_settings marks pending_restart are not ours to report (one given on the
+     * server's command line is marked whenever the config files say otherwise, and a restart
+     * would not change it).
      */
     public List<String> pendingRestart(Map<String, String> changed) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("select name from pg_settings where pending_restart")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
         for (Map.Entry<String, String> e : changed.entrySet()) {
-            if (!names.contains(e.getKey()) && "postmaster".equals(context(e.getKey()))
-                && !e.getValue().equals(current(e.getKey()))) {
+            if ("postmaster".equals(context(e.getKey())) && !e.getValue().equals(current(e.getKey()))) {
                 names.add(e.getKey());
             }
         }

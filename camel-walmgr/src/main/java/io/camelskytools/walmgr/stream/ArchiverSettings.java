@@ -11,9 +11,12 @@ import java.util.regex.Pattern;
  * @param flushInterval     newly received WAL is durable (fsynced) and confirmed within this
  * @param compress          store completed segments gzipped
  * @param maxReconnectDelay the longest wait between attempts while the server is away
+ * @param synchronous       also fsync and confirm as soon as the server has nothing more to send, as a
+ *                          synchronous standby must: listed in synchronous_standby_names, the primary
+ *                          acknowledges a commit only once it is durable in the archive
  */
 public record ArchiverSettings(String slot, boolean createSlot, Duration flushInterval, boolean compress,
-                               Duration maxReconnectDelay) {
+                               Duration maxReconnectDelay, boolean synchronous) {
 
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]{1,63}");
 
@@ -35,26 +38,30 @@ public record ArchiverSettings(String slot, boolean createSlot, Duration flushIn
      * and the archive must stay within a second of the primary (docs/performance.md).
      */
     public static ArchiverSettings defaults() {
-        return new ArchiverSettings("walmgr", true, Duration.ofMillis(500), false, Duration.ofSeconds(5));
+        return new ArchiverSettings("walmgr", true, Duration.ofMillis(500), false, Duration.ofSeconds(5), false);
     }
 
     public ArchiverSettings withSlot(String s) {
-        return new ArchiverSettings(s, createSlot, flushInterval, compress, maxReconnectDelay);
+        return new ArchiverSettings(s, createSlot, flushInterval, compress, maxReconnectDelay, synchronous);
     }
 
     public ArchiverSettings withCreateSlot(boolean c) {
-        return new ArchiverSettings(slot, c, flushInterval, compress, maxReconnectDelay);
+        return new ArchiverSettings(slot, c, flushInterval, compress, maxReconnectDelay, synchronous);
     }
 
     public ArchiverSettings withFlushInterval(Duration d) {
-        return new ArchiverSettings(slot, createSlot, d, compress, maxReconnectDelay);
+        return new ArchiverSettings(slot, createSlot, d, compress, maxReconnectDelay, synchronous);
     }
 
     public ArchiverSettings withCompress(boolean c) {
-        return new ArchiverSettings(slot, createSlot, flushInterval, c, maxReconnectDelay);
+        return new ArchiverSettings(slot, createSlot, flushInterval, c, maxReconnectDelay, synchronous);
     }
 
     public ArchiverSettings withMaxReconnectDelay(Duration d) {
-        return new ArchiverSettings(slot, createSlot, flushInterval, compress, d);
+        return new ArchiverSettings(slot, createSlot, flushInterval, compress, d, synchronous);
+    }
+
+    public ArchiverSettings withSynchronous(boolean s) {
+        return new ArchiverSettings(slot, createSlot, flushInterval, compress, maxReconnectDelay, s);
     }
 }

@@ -405,6 +405,12 @@ public final class StreamingArchiver {
             // pgjdbc reports the end of the message's data; the message holds the bytes before it
             long start = stream.getLastReceiveLSN().asLong() - buf.remaining();
             take(buf, start);
+            if (settings.synchronous()) {
+                // a synchronous standby: durable and said so at once. Not when readPending next comes back
+                // empty: in replication mode pgjdbc finds that out with a blocking read of up to 1 ms
+                writer.sync();
+                confirm(writer.durableLsn());
+            }
             syncIfDue();
             if (historicEnd != null && writer.endLsn() >= historicEnd) {
                 // the server ends the stream here; pgjdbc would block on its silent CopyDone

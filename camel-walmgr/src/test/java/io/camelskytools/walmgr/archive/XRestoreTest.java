@@ -1,6 +1,7 @@
 package io.camelskytools.walmgr.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,5 +58,18 @@ class XRestoreTest {
         assertThat(new XRestore(archive, true).restore("000000010000000000000009", dest)).isFalse();
         assertThat(new XRestore(archive, true).restore("00000002.history", dest)).isFalse();
         assertThat(dest).doesNotExist();
+    }
+
+    @Test
+    void aDamagedSegmentIsRefusedNamingIt() throws Exception {
+        WalArchive archive = archive(false);
+        byte[] content = Files.readAllBytes(archive.find(DONE).orElseThrow());
+        content[500] ^= 1;
+        Files.write(archive.find(DONE).orElseThrow(), content);
+        Path dest = dir.resolve("RECOVERYXLOG");
+        assertThatThrownBy(() -> new XRestore(archive, true).restore(DONE, dest))
+                .isInstanceOf(WalArchiveException.class).hasMessageContaining(DONE).hasMessageContaining("checksum mismatch");
+        assertThat(dest).doesNotExist();
+        assertThat(dest.resolveSibling("RECOVERYXLOG.walmgr-tmp")).doesNotExist();
     }
 }

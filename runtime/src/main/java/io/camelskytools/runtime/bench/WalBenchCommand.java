@@ -48,6 +48,16 @@ final class WalBenchCommand implements Callable<Integer> {
                                                                    + " each goes first as often (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--archive-segments", defaultValue = "100",
+            description = "Burst for the archive_command measure, walmgr's script against cp + sync; needs archive_mode"
+                          + " on; 0 skips it (default ${DEFAULT-VALUE}).")
+    int archiveSegments;
+
+    @Option(names = "--sync-commits", defaultValue = "2000",
+            description = "Single-row commits timed with ours, then pg_receivewal --synchronous, as the synchronous"
+                          + " standby (and with none); 0 skips it (default ${DEFAULT-VALUE}).")
+    int syncCommits;
+
     @Option(names = "--flush-interval", paramLabel = "MS", defaultValue = "500",
             description = "Our archiver's flush interval in ms (default ${DEFAULT-VALUE}).")
     long flushMillis;
@@ -74,7 +84,7 @@ final class WalBenchCommand implements Callable<Integer> {
             out.println("bench: server " + JdbcUrls.mask(target) + ", pg_receivewal " + receivewal + ", work in " + work);
             new WalmgrBenchmark(new BenchServer(target, user, password), receivewal.toString(),
                     Connections.libpqConninfo(target, user), work, out, walMb, seconds, Duration.ofMillis(flushMillis),
-                    rounds).run();
+                    rounds, archiveSegments, syncCommits).run();
             return 0;
         } finally {
             WorkDirectory.delete(work);

@@ -59,17 +59,21 @@ final class WalmgrBenchmark {
     private final int loadSeconds;
     private final Duration flushInterval;
     private final int rounds;
+    private final int archiveSegments;
+    private final int syncCommits;
 
     /**
      * @param conninfo libpq connection string of the same server, for pg_receivewal
      */
     WalmgrBenchmark(BenchServer server, String receivewal, String conninfo, Path work, PrintWriter out, int walMb,
-                    int loadSeconds, Duration flushInterval, int rounds) {
+                    int loadSeconds, Duration flushInterval, int rounds, int archiveSegments, int syncCommits) {
         if (rounds < 2 || rounds % 2 != 0) {
             // even: each archiver goes first as often as the other
             throw new IllegalArgumentException("rounds must be an even number of at least 2, not " + rounds);
         }
         this.rounds = rounds;
+        this.archiveSegments = archiveSegments;
+        this.syncCommits = syncCommits;
         this.server = server;
         this.receivewal = receivewal;
         this.conninfo = conninfo;
@@ -96,6 +100,23 @@ final class WalmgrBenchmark {
                     flushInterval.toMillis(), lag[1][0], lag[1][1], lag[1][2]);
             r.put("lag max ours s", lag[0][2]);
             r.put("lag max pg_receivewal s", lag[1][2]);
+            if (archiveSegments > 0) {
+                double[] burst = new ArchiveCommandBurst(server, work, out, archiveSegments, rounds).run();
+                if (burst != null) {
+                    out.printf("archive_command burst (medians): walmgr_archive.sh %.1f segments/s, cp + sync %.1f"
+                               + " segments/s: %.2fx%n", burst[0], burst[1], burst[0] / burst[1]);
+                    r.put("archive_command ours/cp+sync", burst[0] / burst[1]);
+                }
+            }
+            if (syncCommits > 0) {
+                double[][] sync = new SynchronousCommitLatency(server, receivewal, conninfo, work, out, syncCommits).run();
+                if (sync != null) {
+                    out.printf("synchronous standby, commit p50/p99: none %.2f/%.2f ms, ours %.2f/%.2f ms,"
+                               + " pg_receivewal --synchronous %.2f/%.2f ms: p50 %.2fx%n", sync[0][0], sync[0][1],
+                            sync[1][0], sync[1][1], sync[2][0], sync[2][1], sync[1][0] / sync[2][0]);
+                    r.put("sync commit p50 ours/pg_receivewal", sync[1][0] / sync[2][0]);
+                }
+            }
             return r;
         } finally {
             cleanUp();

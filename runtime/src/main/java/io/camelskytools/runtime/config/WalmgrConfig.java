@@ -58,6 +58,12 @@ public record WalmgrConfig(SkytoolsConfig config) {
         return d == null ? null : Path.of(d);
     }
 
+    /** skytools.walmgr.wal-copies: directories with copies of the archived WAL files, comma-separated. */
+    public java.util.List<Path> walCopies() {
+        String v = config.get(PREFIX + "wal-copies", "");
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList();
+    }
+
     public String slot() {
         String s = config.get(PREFIX + "slot", "walmgr");
         if (!s.matches("[a-z0-9_]{1,63}")) {
@@ -69,6 +75,11 @@ public record WalmgrConfig(SkytoolsConfig config) {
 
     public Duration flushInterval() {
         return config.duration(PREFIX + "flush-interval", Duration.ofMillis(500));
+    }
+
+    /** The archiver as a synchronous standby: every acknowledged commit is durable in the archive. */
+    public boolean synchronous() {
+        return config.bool(PREFIX + "synchronous", false);
     }
 
     public boolean compress() {

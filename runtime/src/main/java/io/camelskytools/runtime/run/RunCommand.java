@@ -235,9 +235,10 @@ public final class RunCommand implements Callable<Integer> {
         String copyTo = walmgr.config().get(WalmgrConfig.PREFIX + "copy-to");
         main.configure().addRoutesBuilder(new WalArchiveRoutes(walmgr.primaryUrl(), walmgr.primaryUser(),
                 walmgr.primaryPassword(), walmgr.archive(), walmgr.slot(), walmgr.flushInterval(), walmgr.compress(),
-                copyTo));
+                copyTo).synchronous(walmgr.synchronous()));
         out.println("skytools: streaming WAL from " + walmgr.describePrimary() + " into " + walmgr.archive().toAbsolutePath()
                     + " (slot " + walmgr.slot() + ", flushed every " + walmgr.flushInterval().toMillis() + " ms"
+                    + (walmgr.synchronous() ? " and whenever the primary waits: a synchronous standby" : "")
                     + (copyTo != null ? ", completed segments copied to " + copyTo.replaceAll("password=[^&]*",
                             "password=xxxxxx") : "") + ")");
     }

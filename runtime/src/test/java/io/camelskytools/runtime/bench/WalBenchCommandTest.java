@@ -36,10 +36,10 @@ class WalBenchCommandTest {
     @Test
     void smallWalBenchComparesBothArchiversAndCleansUp() throws Exception {
         server = SystemPgServer.start(PgTestConfig.bin(), "wal_level=replica", "max_wal_senders=5",
-                "max_replication_slots=5");
+                "max_replication_slots=5", "archive_mode=on");
         String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=postgres";
         Result r = run("bench", "walmgr", "--url", url, "--pg-bin", PgTestConfig.bin(), "--wal-mb", "16",
-                "--seconds", "3", "--rounds", "2");
+                "--seconds", "3", "--rounds", "2", "--archive-segments", "3", "--sync-commits", "20");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         String out = r.out();
         assertThat(out).contains("warm-up (cold JVM, not counted): ours: ");
@@ -52,12 +52,25 @@ class WalBenchCommandTest {
         assertThat(Double.parseDouble(ratio.group(1))).isPositive();
         assertThat(Double.parseDouble(ratio.group(2))).isPositive();
         assertThat(out).containsPattern("recovery-point lag p50/p99/max: ours [\\d.]+/[\\d.]+/[\\d.]+ s");
+        // archive_command: each archives the burst twice (the order alternating), then the medians
+        assertThat(count(out, "(?m)^walmgr_archive.sh: 3 segments in [\\d.]+ s: [\\d.]+ segments/s")).isEqualTo(2);
+        assertThat(count(out, "(?m)^cp \\+ sync: 3 segments in [\\d.]+ s: [\\d.]+ segments/s")).isEqualTo(2);
+        assertThat(out).containsPattern("archive_command burst \\(medians\\): walmgr_archive.sh [\\d.]+ segments/s,"
+                                        + " cp \\+ sync [\\d.]+ segments/s: [\\d.]+x");
+        assertThat(out).containsPattern("synchronous standby, commit p50/p99: none [\\d.]+/[\\d.]+ ms, ours [\\d.]+/[\\d.]+ ms,"
+                                        + " pg_receivewal --synchronous [\\d.]+/[\\d.]+ ms: p50 [\\d.]+x");
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select (select count(*) from pg_replication_slots where slot_name like"
-                                            + " 'bench_walmgr%'), to_regclass('bench_wal_load') is null")) {
+                                            + " 'bench_walmgr%'), to_regclass('bench_wal_load') is null,"
+                                            + " to_regclass('bench_archive_burst') is null,"
+                                            + " current_setting('archive_command'),"
+                                            + " current_setting('synchronous_standby_names')")) {
             rs.next();
             assertThat(rs.getLong(1)).as("bench slots left").isZero();
             assertThat(rs.getBoolean(2)).as("bench table dropped").isTrue();
+            assertThat(rs.getBoolean(3)).as("burst table dropped").isTrue();
+            assertThat(rs.getString(4)).as("the server's archive_command back").isEmpty();
+            assertThat(rs.getString(5)).as("the server's synchronous_standby_names back").isEmpty();
         }
     }
 

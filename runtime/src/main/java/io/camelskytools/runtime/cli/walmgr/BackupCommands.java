@@ -1,6 +1,7 @@
 package io.camelskytools.runtime.cli.walmgr;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,11 @@ final class BackupCommands {
         @Option(names = "--spread", description = "Wait for a spread checkpoint instead of an immediate one.")
         boolean spread;
 
+        @Option(names = "--archive-timeout", paramLabel = "SECONDS",
+                description = "With archive_mode on: how long to wait for archive_command to archive the backup's"
+                              + " last WAL segment before giving up (default: 300).")
+        int archiveTimeout = 300;
+
         @Override
         int run() throws Exception {
             PrintWriter out = out();
@@ -40,6 +46,11 @@ final class BackupCommands {
                     .progress((b, copied, total) -> {
                         out.printf("backup %s: %d%% (%d of %d MB)%n", b, total == 0 ? 100 : copied * 100 / total,
                                 copied >> 20, total >> 20);
+                        out.flush();
+                    })
+                    .archiveTimeout(Duration.ofSeconds(archiveTimeout))
+                    .waiting(line -> {
+                        out.println(line);
                         out.flush();
                     });
             if (label != null) {

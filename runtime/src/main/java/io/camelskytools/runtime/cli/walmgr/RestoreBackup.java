@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.camelskytools.runtime.config.SkytoolsConfig;
@@ -60,6 +62,17 @@ final class RestoreBackup extends WalmgrSubcommand {
     @Option(names = "--primary-slot", paramLabel = "SLOT", description = "Replication slot for that streaming.")
     String primarySlot;
 
+    @Option(names = "--allow-gap", description = "Let recovery end and promote at a damaged or missing WAL segment"
+                                                 + " although later WAL exists (default: restore refuses, and"
+                                                 + " recovery stops there).")
+    boolean allowGap;
+
+    @Option(names = "--wal-copy", paramLabel = "DIR", description = "A directory with copies of the archived WAL"
+                                                                    + " files, where a good copy of a damaged segment"
+                                                                    + " is taken from (repeatable; adds to "
+                                                                    + WalmgrConfig.PREFIX + "wal-copies).")
+    List<Path> walCopies = new ArrayList<>();
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "More settings for the restored server"
                                                                      + " (port=5433 ...).")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -77,7 +90,10 @@ final class RestoreBackup extends WalmgrSubcommand {
                                                      + WalmgrConfig.PREFIX + "standby.data");
         }
         Restore r = new Restore(backups()).archive(archive()).target(target()).inclusive(!exclusive)
-                .standby(standby);
+                .standby(standby).allowGap(allowGap);
+        List<Path> copies = new ArrayList<>(cfg.walCopies());
+        copies.addAll(walCopies);
+        r.walCopies(copies);
         if (backup != null) {
             r.backup(backup);
         }
@@ -96,6 +112,9 @@ final class RestoreBackup extends WalmgrSubcommand {
                       + (db.standby() ? " as a standby" : " for recovery"));
         db.settings().forEach((k, v) -> out().println("  " + k + " = " + (k.equals("primary_conninfo")
                 ? v.replaceAll("password=\\S+", "password=xxxxxx") : v)));
+        for (String p : db.walProblems()) {
+            out().println("  warning: " + p + "; recovery stops there if it needs it");
+        }
         if (!db.configFiles().isEmpty()) {
             out().println("  the primary's config files from outside its data directory: "
                           + String.join(", ", db.configFiles()));

@@ -48,6 +48,10 @@ final class StatusCommands {
                 s.put("slot_active", slot.map(ReplicationSlot::active).orElse(null));
                 s.put("slot_restart_lsn", slot.filter(r -> r.restartLsn() >= 0).map(r -> Lsn.format(r.restartLsn()))
                         .orElse(null));
+                s.put("slot_kept_bytes", slot.map(ReplicationSlot::keptBytes).orElse(null));
+                s.put("slot_warning", slot.flatMap(ReplicationSlot::unreadWarning)
+                        .map(w -> w + " (start skytools run or walmgr archive, or drop it: walmgr cleanup --drop-slot)")
+                        .orElse(null));
             }
             s.put("backups", backups().list().size());
             if (cfg.config().get(WalmgrConfig.PREFIX + "standby.url") != null) {

@@ -94,7 +94,8 @@ class LondisteWorkerProcessIT {
                 }
             });
             load.start();
-            Thread.sleep(300);
+            // kill only once the load is under way
+            await().atMost(Duration.ofSeconds(30)).until(() -> r.longValue("select count(*) from acc where id >= 100000") > 0);
             new ProcessBuilder("kill", "-9", Long.toString(worker.pid())).start().waitFor();
             assertThat(worker.waitFor(10, TimeUnit.SECONDS)).isTrue();
             Process second = start(leaf);

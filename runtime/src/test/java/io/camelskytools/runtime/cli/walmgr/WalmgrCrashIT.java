@@ -64,6 +64,8 @@ class WalmgrCrashIT {
         String xarchive = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" + jar
                           + "' walmgr --config '" + cfgB + "' xarchive %p %f";
         assertThat(walmgr(cfgB, "setup", "--archive-command", "--xarchive", xarchive)).contains("primary ready");
+        // archive_command's setup makes no slot; streaming's does, so that it keeps the WAL from backup a1 on
+        assertThat(walmgr(cfgA, "setup")).contains("replication slot walmgr created");
         assertThat(walmgr(cfgA, "backup", "--name", "a1")).contains("backup a1");
         assertThat(walmgr(cfgB, "backup", "--name", "b1")).contains("backup b1");
 
