@@ -41,6 +41,8 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         case "exceptionSleep": getOrCreateConfiguration(target).setExceptionSleep(property(camelContext, java.time.Duration.class, value)); return true;
         case "fetchsize":
         case "fetchSize": getOrCreateConfiguration(target).setFetchSize(property(camelContext, int.class, value)); return true;
+        case "loopdelay":
+        case "loopDelay": getOrCreateConfiguration(target).setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": getOrCreateConfiguration(target).setParallelCopies(property(camelContext, int.class, value)); return true;
         case "queue": getOrCreateConfiguration(target).setQueue(property(camelContext, java.lang.String.class, value)); return true;
@@ -62,6 +64,8 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         case "exceptionSleep": return java.time.Duration.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "loopdelay":
+        case "loopDelay": return java.time.Duration.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "queue": return java.lang.String.class;
@@ -84,6 +88,8 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         case "exceptionSleep": return getOrCreateConfiguration(target).getExceptionSleep();
         case "fetchsize":
         case "fetchSize": return getOrCreateConfiguration(target).getFetchSize();
+        case "loopdelay":
+        case "loopDelay": return getOrCreateConfiguration(target).getLoopDelay();
         case "parallelcopies":
         case "parallelCopies": return getOrCreateConfiguration(target).getParallelCopies();
         case "queue": return getOrCreateConfiguration(target).getQueue();

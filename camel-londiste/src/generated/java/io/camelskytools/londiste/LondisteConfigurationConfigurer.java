@@ -29,6 +29,8 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
         case "exceptionSleep": target.setExceptionSleep(property(camelContext, java.time.Duration.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
+        case "loopdelay":
+        case "loopDelay": target.setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": target.setParallelCopies(property(camelContext, int.class, value)); return true;
         case "queue": target.setQueue(property(camelContext, java.lang.String.class, value)); return true;
@@ -45,6 +47,8 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
         case "exceptionSleep": return java.time.Duration.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "loopdelay":
+        case "loopDelay": return java.time.Duration.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "queue": return java.lang.String.class;
@@ -62,6 +66,8 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
         case "exceptionSleep": return target.getExceptionSleep();
         case "fetchsize":
         case "fetchSize": return target.getFetchSize();
+        case "loopdelay":
+        case "loopDelay": return target.getLoopDelay();
         case "parallelcopies":
         case "parallelCopies": return target.getParallelCopies();
         case "queue": return target.getQueue();

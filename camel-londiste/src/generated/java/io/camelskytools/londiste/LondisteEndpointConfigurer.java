@@ -45,6 +45,8 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
+        case "loopdelay":
+        case "loopDelay": target.getConfiguration().setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": target.getConfiguration().setParallelCopies(property(camelContext, int.class, value)); return true;
         case "pollstrategy":
@@ -96,6 +98,8 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": return boolean.class;
         case "initialdelay":
         case "initialDelay": return long.class;
+        case "loopdelay":
+        case "loopDelay": return java.time.Duration.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "pollstrategy":
@@ -148,6 +152,8 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": return target.isGreedy();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
+        case "loopdelay":
+        case "loopDelay": return target.getConfiguration().getLoopDelay();
         case "parallelcopies":
         case "parallelCopies": return target.getConfiguration().getParallelCopies();
         case "pollstrategy":

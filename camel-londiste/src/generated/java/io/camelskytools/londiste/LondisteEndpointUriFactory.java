@@ -23,7 +23,7 @@ public class LondisteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(26);
+        Set<String> props = new HashSet<>(27);
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
         props.add("backoffMultiplier");
@@ -38,6 +38,7 @@ public class LondisteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("greedy");
         props.add("initialDelay");
         props.add("kind");
+        props.add("loopDelay");
         props.add("parallelCopies");
         props.add("pollStrategy");
         props.add("queue");

@@ -11,7 +11,8 @@ import io.camelskytools.pgq.client.PgqEvent;
 /**
  * {@code applyfn}: each event goes to an SQL function,
  * {@code func(conf, tick_id, ev_id, ev_time, ev_txid, ev_retry, ev_type, ev_data, extra1..4)}
- * with every argument as text, as londiste3 calls it.
+ * with every argument as text, as londiste3 calls it. Like londiste3's, it needs the local
+ * table (the copy fills it; events after the copy go to the function only).
  */
 final class ApplyFunctionHandler implements LondisteHandler {
 
@@ -45,11 +46,6 @@ final class ApplyFunctionHandler implements LondisteHandler {
     private ApplyFunctionHandler(String function, String conf) {
         this.function = function;
         this.conf = conf;
-    }
-
-    @Override
-    public boolean needsTable() {
-        return false;
     }
 
     @Override

@@ -45,7 +45,8 @@ class HandlerTest {
                       + "create table public.virt (id int primary key);"
                       + "create table public.feed (id int primary key, v text);"
                       + "create table public.js (id int primary key, n numeric, b boolean, t text, ts timestamptz)");
-            leaf.exec("create table public.js (id int primary key, n numeric, b boolean, t text, ts timestamptz);"
+            leaf.exec("create table public.calls (id int primary key, v text);"
+                      + "create table public.js (id int primary key, n numeric, b boolean, t text, ts timestamptz);"
                       + "create table public.seen (tick bigint, ev_type text, ev_data text, conf text);"
                       + "create function public.record_event(conf text, tick_id text, ev_id text, ev_time text,"
                       + " ev_txid text, ev_retry text, ev_type text, ev_data text, e1 text, e2 text, e3 text, e4 text)"
@@ -78,6 +79,9 @@ class HandlerTest {
                     .allMatch(TableSetup.Outcome::ok);
             nodes.ticker(rootDb);
             WorkerLoop worker = nodes.worker(leafDb, Q);
+            // applyfn's table is copied first; the events after its copy go to the function
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> leaf.longValue(
+                    "select count(*) from londiste.table_info where local and merge_state is distinct from 'ok'") == 0);
 
             root.exec("insert into calls values (1, 'a b')");
             root.exec("insert into virt values (1)");
