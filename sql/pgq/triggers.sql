@@ -876,11 +876,13 @@ drop function if exists pgq._trg_shape_holds(oid, text[], record);
 -- pgq._trg_shape(relid)
 --
 --   What logutriga's fast path needs to know about a table, as one text
---   of chr(31) separated parts: the pkey list (ev_type), the 1-based
---   positions of the pkey columns among the live columns as an int4[]
---   literal, the number of live columns, the format() template of the
---   event data ('name%s&name2%s', names urlencoded) and the last pkey
---   position (0 without pkey).
+--   of chr(31) separated parts: ':' and the pkey list (ev_type after its
+--   letter), the 1-based positions of the pkey columns among the live
+--   columns as an int4[] literal, the number of live columns, the
+--   format() template of the event data ('name%s&name2%s', names
+--   urlencoded), the last pkey position (0 without pkey) and a regexp
+--   matching a row's text up to the comma after that position ('^.*$'
+--   when it is the last column or there is no pkey).
 --   Same catalog reading as _trg_fire: the key columns of the PRIMARY
 --   KEY, by current name.  Returns '' when the fast path must not be
 --   used: magic _pgq_ev_ columns, or names holding chr(1), chr(2) or the
@@ -913,10 +915,12 @@ begin
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return array_to_string(v_pkey, ',') || chr(31) || v_pos::text || chr(31) || cardinality(v_names)
+    return ':' || array_to_string(v_pkey, ',') || chr(31) || v_pos::text || chr(31) || cardinality(v_names)
            || chr(31) || (select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
                             from unnest(v_names) with ordinality as c(name, n))
-           || chr(31) || coalesce((select max(p) from unnest(v_pos) as p), 0);
+           || chr(31) || coalesce((select max(p) from unnest(v_pos) as p), 0)
+           || chr(31) || coalesce((select format('^\((?:[^,]*,){%s}', max(p)) from unnest(v_pos) as p
+                                    having max(p) < cardinality(v_names)), '^.*$');
 end;
 $fn$;
 
@@ -981,13 +985,17 @@ $fn$;
 -- trigger the per-transaction key (_trg_xact_key).  A row costs no
 -- catalog query while the key holds.
 --
--- Speed: PL/pgSQL prepares every expression it runs again in each new
--- transaction (TPC-B changes one row per table per transaction), so the
--- hot path is few statements with few function calls; branches a row
--- does not take cost nothing.  The row is read from its text form once:
--- when its commas are exactly the separators (none inside quotes), one
--- replace() splits it; values are urlencoded in one pass over the whole
--- row, chr(1)/chr(2) standing in for '&'/'='; format() puts the names in.
+-- Speed: PL/pgSQL sets every expression it runs up again in each new
+-- transaction (TPC-B changes one row per table per transaction), about
+-- 4 000 instructions per function or operator in it (its ACL check and
+-- lookups), even in a CASE branch not taken; so the hot path is few
+-- function calls, and rare work sits in IF branches, which cost nothing
+-- until taken.  The row is read from its text form once.  A plain row
+-- (every field unquoted, or quoted for blanks only: one regexp says so)
+-- is split by one replace() and needs no encoding; the rest is split the
+-- same way when its commas are exactly the separators (else by
+-- _trg_marked_fields) and urlencoded in one pass over the whole row,
+-- chr(1)/chr(2) standing in for '&'/'='.  format() puts the names in.
 -- Anything the fast path is not sure about (UPDATE/DELETE without pkey,
 -- magic columns, a changed pkey value, chr(1)/chr(2) in the data) goes
 -- to _trg_fire(), the general path, which decides as before.
@@ -1002,77 +1010,107 @@ declare
     v_row   text;
     v_data  text;
     v_old   text;
+    v_todo  text;
     v_evid  int8;
     i       int4;
 begin
     <<fast>>
     begin
-        exit fast when TG_NARGS <> 1 or TG_LEVEL <> 'ROW'
-                       or pg_catalog.current_setting('session_replication_role') = 'local';
-        -- [1] key [2] pkey list [3] pkey positions [4] columns [5] template [6] last pkey position
+        -- [1] key [2] ':' and the pkey list [3] pkey positions [4] columns [5] template
+        -- [6] last pkey position [7] regexp of the row text up to the comma after it
         v_shape := pg_catalog.string_to_array(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true),
                                               pg_catalog.chr(31));
-        if v_shape[1] is distinct from coalesce('e' || pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
-                                                 pgq._trg_xact_key()) then
-            v_key := coalesce('e' || pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
+        -- (the per-transaction key is only built when the epoch does not match)
+        if v_shape[1] is distinct from pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text then
+            v_key := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
                               pgq._trg_xact_key());
-            v_shape := pg_catalog.string_to_array(v_key || pg_catalog.chr(31) || pgq._trg_shape(TG_RELID), pg_catalog.chr(31));
-            if v_key is not null then
-                perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, pg_catalog.array_to_string(v_shape, pg_catalog.chr(31)), false);
+            if v_key is null or v_shape[1] is distinct from v_key then
+                v_shape := pg_catalog.string_to_array(v_key || pg_catalog.chr(31) || pgq._trg_shape(TG_RELID), pg_catalog.chr(31));
+                if v_key is not null then
+                    perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, pg_catalog.array_to_string(v_shape, pg_catalog.chr(31)), false);
+                end if;
             end if;
         end if;
-        -- no pkey: only an INSERT is logged, the general path refuses the rest
-        v_row := case when pg_catalog.cardinality(v_shape) < 6 or v_shape[2] = '' and TG_OP <> 'INSERT' then null
-                      when TG_OP = 'DELETE' then OLD::text else NEW::text end;
+        -- the row's text, or NULL where the fast path does not apply: not Londiste's
+        -- row trigger, no usable shape (none kept, magic columns), UPDATE or DELETE
+        -- without pkey (the general path refuses them), replication role local
+        v_row := case when TG_NARGS = 1 and TG_LEVEL = 'ROW' and v_shape[7] is not null
+                            and (v_shape[2] <> ':' or TG_OP = 'INSERT')
+                            and pg_catalog.current_setting('session_replication_role') <> 'local'
+                      then case when TG_OP = 'DELETE' then OLD::text else NEW::text end end;
         exit fast when v_row is null;
-        if pg_catalog.strpos(v_row, pg_catalog.chr(1)) > 0 or pg_catalog.strpos(v_row, pg_catalog.chr(2)) > 0
-           or pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', '')) <> v_shape[4]::int4 - 1
-        then
-            v_data := pgq._trg_marked_fields(v_row, v_shape[4]::int4);
-            exit fast when v_data is null;
-        else
-            -- every comma separates: see _trg_marked_fields for the form
-            v_data := pg_catalog.replace(pg_catalog.chr(2)
-                          || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
-                          || pg_catalog.chr(1), pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1));
-            if pg_catalog.strpos(v_row, '"') > 0 then
-                v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data,
-                              pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
-                              '""', '"'), E'\\\\', E'\\');
-            end if;
-        end if;
 
-        -- UPDATE of a pkey value (or one to compare by type): general path.
-        -- NEW's text up to its last key field, when it holds no quote, must
-        -- start OLD's text too (so earlier non-key fields count as key);
-        -- otherwise OLD is split and the key fields compared one by one.
-        if TG_OP = 'UPDATE' then
-            v_key := case when v_shape[6] = '1' then pg_catalog.split_part(v_row, ',', 1)
-                          else pg_catalog.array_to_string((pg_catalog.string_to_array(v_row, ','))[1 : v_shape[6]::int4], ',') end;
-            if pg_catalog.strpos(v_key, '"') > 0 or v_shape[6] = v_shape[4] then
-                v_old := pgq._trg_marked_fields(OLD::text, v_shape[4]::int4);
+        if v_row operator(pg_catalog.~) '^\((?:[-_.0-9A-Za-z]*|"[-_.0-9A-Za-z ]*")(?:,(?:[-_.0-9A-Za-z]*|"[-_.0-9A-Za-z ]*"))*\)$' then
+            -- a plain row: every field unquoted, or quoted for blanks only; so every
+            -- comma separates and nothing needs encoding but blanks (the common row).
+            -- No '=' in such data: it marks the values here, chr(1) ends each field.
+            v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                          '=' || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || '=')
+                          || pg_catalog.chr(1),
+                          '=' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                          '="', '='), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                          '        ', '++++++++'), ' ', '+');
+            -- UPDATE: the same key when NEW's text up to the comma after its last key
+            -- field starts OLD's text too (earlier non-key fields then count as key);
+            -- otherwise compared field by field
+            if TG_OP = 'UPDATE'
+               and not pg_catalog.starts_with(OLD::text, coalesce(pg_catalog.substring(v_row, v_shape[7]), pg_catalog.chr(1))) then
+                v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(OLD::text, v_shape[4]::int4),
+                                            ' ', '+'), pg_catalog.chr(2), '=');
                 exit fast when v_old is null;
                 foreach i in array v_shape[3]::int4[] loop
                     exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
                                    <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
                 end loop;
-            elsif not pg_catalog.starts_with(OLD::text, v_key || ',') then
-                exit fast;
             end if;
-        end if;
-
-        -- urlencode all values at once; blanks become '+' below
-        if v_data operator(pg_catalog.~) E'[^-_.0-9A-Za-z \\x01\\x02]' then
-            v_data := pgq._trg_urlenc_ascii(v_data);
-            if v_data operator(pg_catalog.~) E'[^-_.0-9A-Za-z%+\\x01\\x02]' then
-                v_data := pgq._trg_urlenc_rest(v_data, pg_catalog.chr(1) || pg_catalog.chr(2));
+        else
+            -- the rest.  When every comma separates (none inside quotes) one replace()
+            -- splits the row, else the loop of _trg_marked_fields; see there for the
+            -- form.  chr(1)/chr(2) in the data itself: general path.
+            v_data := case when pg_catalog.strpos(v_row, pg_catalog.chr(1)) = 0 and pg_catalog.strpos(v_row, pg_catalog.chr(2)) = 0
+                                and pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', ''))
+                                    = v_shape[4]::int4 - 1
+                           then pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                                    pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
+                                    || pg_catalog.chr(1),
+                                    pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
+                                    pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                                    '""', '"'), E'\\\\', E'\\') end;
+            if v_data is null then
+                v_data := pgq._trg_marked_fields(v_row, v_shape[4]::int4);
+                exit fast when v_data is null;
             end if;
+            -- UPDATE: as above, when the key's stretch holds no quote
+            if TG_OP = 'UPDATE' then
+                v_key := pg_catalog.substring(v_row, v_shape[7]);
+                if v_key is null or pg_catalog.strpos(v_key, '"') > 0 or not pg_catalog.starts_with(OLD::text, v_key) then
+                    v_old := pgq._trg_marked_fields(OLD::text, v_shape[4]::int4);
+                    exit fast when v_old is null;
+                    foreach i in array v_shape[3]::int4[] loop
+                        exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
+                                       <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
+                    end loop;
+                end if;
+            end if;
+            -- urlencode all values at once: '%' first, then each other character
+            -- outside [-_.0-9A-Za-z] by one replace() per distinct character (cheaper
+            -- to set up in each transaction than a fixed chain), blanks last, then
+            -- the value marks become '='
+            v_data := pg_catalog.replace(v_data, '%', '%25');
+            v_todo := pg_catalog.regexp_replace(v_data, E'[-_.0-9A-Za-z%\\x01\\x02 ]+', '', 'g');
+            while v_todo <> '' loop
+                v_key := pg_catalog.left(v_todo, 1);
+                v_todo := pg_catalog.replace(v_todo, v_key, '');
+                v_data := pg_catalog.replace(v_data, v_key, pg_catalog.regexp_replace(pg_catalog.encode(
+                              pg_catalog.convert_to(v_key, pg_catalog.getdatabaseencoding()), 'hex'), '(..)', E'%\\1', 'g'));
+            end loop;
+            v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '        ', '++++++++'), ' ', '+'),
+                                         pg_catalog.chr(2), '=');
         end if;
 
         -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
-        v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || ':' || v_shape[2],
-                                   pg_catalog.replace(pg_catalog.format(v_shape[5], variadic pg_catalog.string_to_array(
-                                       pg_catalog.replace(v_data, ' ', '+'), pg_catalog.chr(1))), pg_catalog.chr(2), '='),
+        v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || v_shape[2],
+                                   pg_catalog.format(v_shape[5], variadic pg_catalog.string_to_array(v_data, pg_catalog.chr(1))),
                                    TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
         if TG_WHEN = 'AFTER' then
             return null;
