@@ -1053,8 +1053,10 @@ begin
             -- UPDATE: the same key when NEW's text up to the comma after its last key
             -- field starts OLD's text too (earlier non-key fields then count as key);
             -- otherwise compared field by field
+            -- (split_part() for a key in the first column: a regexp costs more a row)
             if TG_OP = 'UPDATE'
-               and not pg_catalog.starts_with(OLD::text, coalesce(pg_catalog.substring(v_row, v_shape[7]), pg_catalog.chr(1))) then
+               and not pg_catalog.starts_with(OLD::text, case when v_shape[6] = '1' then pg_catalog.split_part(v_row, ',', 1) || ','
+                                                              else coalesce(pg_catalog.substring(v_row, v_shape[7]), pg_catalog.chr(1)) end) then
                 v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(OLD::text, v_shape[4]::int4),
                                             ' ', '+'), pg_catalog.chr(2), '=');
                 exit fast when v_old is null;
