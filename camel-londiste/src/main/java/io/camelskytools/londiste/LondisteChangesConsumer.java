@@ -97,7 +97,10 @@ public class LondisteChangesConsumer extends ScheduledPollConsumer implements Sh
 
     @Override
     protected int poll() throws Exception {
-        if (System.nanoTime() < quietUntil) {
+        long quiet = quietUntil - System.nanoTime();
+        if (quiet > 0) {
+            // after a failure: wait in small steps, so a stop is not held up
+            Thread.sleep(Math.max(1, Math.min(quiet / 1_000_000, 100)));
             return 0;
         }
         try {
@@ -125,6 +128,10 @@ public class LondisteChangesConsumer extends ScheduledPollConsumer implements Sh
     private void failed(Exception e) {
         if (e instanceof SQLException || ServerErrors.isUnreachable(e)) {
             closeConnections();
+        }
+        if (!isRunAllowed()) {
+            LOG.info("londiste changes consumer {}: stopped during a batch, it is left open for the next start", label);
+            return;
         }
         String why = e instanceof PgqBatchFailedException && e.getCause() != null
                 ? "the route failed (" + e.getCause().getMessage() + "); the batch stays open and comes again whole"

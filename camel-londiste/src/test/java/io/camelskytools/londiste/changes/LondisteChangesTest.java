@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +32,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -197,14 +200,15 @@ class LondisteChangesTest {
             s.exec("create table public.orders (id int primary key, item text)");
             root(db, s, null, "orders");
             nodes.ticker(db);
-            long start;
             try (CamelContext camel = camel(db, uri, received, failing)) {
-                start = completedTick(s, "retrying");
                 s.exec("insert into orders values (1, 'a'), (2, 'b'), (3, 'c')");
-                // order 1 goes through, order 2 fails: the batch is tried again, and again
+                // order 1 goes through, order 2 fails: the same batch is tried again, and again
                 await().atMost(WAIT).until(() -> received.size() >= 2);
                 assertThat(ids(received)).containsOnly("1");
-                assertThat(completedTick(s, "retrying")).isEqualTo(start);
+                long failingTick = received.get(0).getMessage().getHeader(LondisteConstants.TICK_ID, Long.class);
+                assertThat(received.get(1).getMessage().getHeader(LondisteConstants.TICK_ID, Long.class))
+                        .isEqualTo(failingTick);
+                assertThat(completedTick(s, "retrying")).isLessThan(failingTick);
                 assertThat(s.longValue("select count(*) from pgq.get_consumer_info('shop', 'retrying')"
                                        + " where current_batch is not null")).isEqualTo(1);
                 failing.set(false);
@@ -212,7 +216,7 @@ class LondisteChangesTest {
                 List<String> ids = ids(received);
                 // the successful pass holds each row once, in order
                 assertThat(ids.subList(ids.lastIndexOf("1"), ids.size())).containsExactly("1", "2", "3");
-                await().atMost(WAIT).until(() -> completedTick(s, "retrying") > start);
+                await().atMost(WAIT).until(() -> completedTick(s, "retrying") >= failingTick);
                 s.exec("insert into orders values (4, 'd')");
                 await().atMost(WAIT).until(() -> ids(received).contains("4"));
             }
@@ -222,6 +226,28 @@ class LondisteChangesTest {
                 s.exec("insert into orders values (5, 'e')");
                 await().atMost(WAIT).until(() -> ids(again).contains("5"));
                 assertThat(ids(again)).containsExactly("5");
+            }
+        }
+    }
+
+    @Test
+    void aLondiste3IniFileGivesTheDatabaseAndTheQueue(@TempDir Path dir) throws Exception {
+        TestDb db = PG.db();
+        List<Exchange> received = new CopyOnWriteArrayList<>();
+        Path ini = dir.resolve("root.ini");
+        Files.writeString(ini, "[londiste]\njob_name = shop_root\ndb = " + location(db)
+                               + "\nqueue_name = shop\nloop_delay = 0.2\nlogfile = ~/log/root.log\n");
+        try (Sql s = db.open(); LondisteNodes nodes = new LondisteNodes()) {
+            s.exec("create table public.orders (id int primary key, item text)");
+            root(db, s, null, "orders");
+            nodes.ticker(db);
+            try (CamelContext camel = camel(db, "londiste:changes?consumer=from_ini&config=RAW(" + ini + ")", received,
+                    null)) {
+                s.exec("insert into orders values (1, 'kiwi')");
+                await().atMost(WAIT).until(() -> !received.isEmpty());
+                assertThat(received.get(0).getMessage().getBody(Map.class)).containsEntry("item", "kiwi");
+                assertThat(s.longValue("select count(*) from pgq_node.local_state where consumer_name = 'from_ini'"))
+                        .isEqualTo(1);
             }
         }
     }
