@@ -134,8 +134,8 @@ public class LondisteChangesConsumer extends ScheduledPollConsumer implements Sh
             return;
         }
         String why = e instanceof PgqBatchFailedException && e.getCause() != null
-                ? "the route failed (" + e.getCause().getMessage() + "); the batch stays open and comes again whole"
-                : e.getMessage();
+                ? "a change failed (" + e.getCause().getMessage() + "); the batch stays open and comes again whole"
+                : String.valueOf(e.getMessage());
         if (!why.equals(lastError)) {
             if (ServerErrors.isUnreachable(e)) {
                 LOG.warn("londiste changes consumer {}: lost the database ({}); retrying in {} ms", label, why,
