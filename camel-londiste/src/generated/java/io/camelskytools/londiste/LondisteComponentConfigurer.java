@@ -32,20 +32,29 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batchmode":
+        case "batchMode": getOrCreateConfiguration(target).setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "config": getOrCreateConfiguration(target).setConfig(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.camelskytools.londiste.LondisteConfiguration.class, value)); return true;
+        case "consumer": getOrCreateConfiguration(target).setConsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "datasource":
+        case "dataSource": getOrCreateConfiguration(target).setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "db": getOrCreateConfiguration(target).setDb(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionsleep":
         case "exceptionSleep": getOrCreateConfiguration(target).setExceptionSleep(property(camelContext, java.time.Duration.class, value)); return true;
         case "fetchsize":
         case "fetchSize": getOrCreateConfiguration(target).setFetchSize(property(camelContext, int.class, value)); return true;
+        case "format": getOrCreateConfiguration(target).setFormat(property(camelContext, io.camelskytools.londiste.changes.ChangeFormat.class, value)); return true;
         case "loopdelay":
         case "loopDelay": getOrCreateConfiguration(target).setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": getOrCreateConfiguration(target).setMaxRowsPerExchange(property(camelContext, int.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": getOrCreateConfiguration(target).setParallelCopies(property(camelContext, int.class, value)); return true;
         case "queue": getOrCreateConfiguration(target).setQueue(property(camelContext, java.lang.String.class, value)); return true;
+        case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -55,20 +64,29 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batchmode":
+        case "batchMode": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "config": return java.lang.String.class;
         case "configuration": return io.camelskytools.londiste.LondisteConfiguration.class;
+        case "consumer": return java.lang.String.class;
+        case "datasource":
+        case "dataSource": return javax.sql.DataSource.class;
         case "db": return java.lang.String.class;
         case "exceptionsleep":
         case "exceptionSleep": return java.time.Duration.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "format": return io.camelskytools.londiste.changes.ChangeFormat.class;
         case "loopdelay":
         case "loopDelay": return java.time.Duration.class;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return int.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "queue": return java.lang.String.class;
+        case "tables": return java.lang.String.class;
         default: return null;
         }
     }
@@ -79,20 +97,29 @@ public class LondisteComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batchmode":
+        case "batchMode": return getOrCreateConfiguration(target).isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "config": return getOrCreateConfiguration(target).getConfig();
         case "configuration": return target.getConfiguration();
+        case "consumer": return getOrCreateConfiguration(target).getConsumer();
+        case "datasource":
+        case "dataSource": return getOrCreateConfiguration(target).getDataSource();
         case "db": return getOrCreateConfiguration(target).getDb();
         case "exceptionsleep":
         case "exceptionSleep": return getOrCreateConfiguration(target).getExceptionSleep();
         case "fetchsize":
         case "fetchSize": return getOrCreateConfiguration(target).getFetchSize();
+        case "format": return getOrCreateConfiguration(target).getFormat();
         case "loopdelay":
         case "loopDelay": return getOrCreateConfiguration(target).getLoopDelay();
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return getOrCreateConfiguration(target).getMaxRowsPerExchange();
         case "parallelcopies":
         case "parallelCopies": return getOrCreateConfiguration(target).getParallelCopies();
         case "queue": return getOrCreateConfiguration(target).getQueue();
+        case "tables": return getOrCreateConfiguration(target).getTables();
         default: return null;
         }
     }

@@ -23,17 +23,26 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         io.camelskytools.londiste.LondisteConfiguration target = (io.camelskytools.londiste.LondisteConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmode":
+        case "batchMode": target.setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "config": target.setConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "consumer": target.setConsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "datasource":
+        case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "db": target.setDb(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionsleep":
         case "exceptionSleep": target.setExceptionSleep(property(camelContext, java.time.Duration.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
+        case "format": target.setFormat(property(camelContext, io.camelskytools.londiste.changes.ChangeFormat.class, value)); return true;
         case "loopdelay":
         case "loopDelay": target.setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": target.setMaxRowsPerExchange(property(camelContext, int.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": target.setParallelCopies(property(camelContext, int.class, value)); return true;
         case "queue": target.setQueue(property(camelContext, java.lang.String.class, value)); return true;
+        case "tables": target.setTables(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -41,17 +50,26 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmode":
+        case "batchMode": return boolean.class;
         case "config": return java.lang.String.class;
+        case "consumer": return java.lang.String.class;
+        case "datasource":
+        case "dataSource": return javax.sql.DataSource.class;
         case "db": return java.lang.String.class;
         case "exceptionsleep":
         case "exceptionSleep": return java.time.Duration.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "format": return io.camelskytools.londiste.changes.ChangeFormat.class;
         case "loopdelay":
         case "loopDelay": return java.time.Duration.class;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return int.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "queue": return java.lang.String.class;
+        case "tables": return java.lang.String.class;
         default: return null;
         }
     }
@@ -60,17 +78,26 @@ public class LondisteConfigurationConfigurer extends org.apache.camel.support.co
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         io.camelskytools.londiste.LondisteConfiguration target = (io.camelskytools.londiste.LondisteConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmode":
+        case "batchMode": return target.isBatchMode();
         case "config": return target.getConfig();
+        case "consumer": return target.getConsumer();
+        case "datasource":
+        case "dataSource": return target.getDataSource();
         case "db": return target.getDb();
         case "exceptionsleep":
         case "exceptionSleep": return target.getExceptionSleep();
         case "fetchsize":
         case "fetchSize": return target.getFetchSize();
+        case "format": return target.getFormat();
         case "loopdelay":
         case "loopDelay": return target.getLoopDelay();
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return target.getMaxRowsPerExchange();
         case "parallelcopies":
         case "parallelCopies": return target.getParallelCopies();
         case "queue": return target.getQueue();
+        case "tables": return target.getTables();
         default: return null;
         }
     }

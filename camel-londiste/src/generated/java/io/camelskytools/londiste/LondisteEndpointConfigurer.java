@@ -29,9 +29,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "backoffIdleThreshold": target.setBackoffIdleThreshold(property(camelContext, int.class, value)); return true;
         case "backoffmultiplier":
         case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
+        case "batchmode":
+        case "batchMode": target.getConfiguration().setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "config": target.getConfiguration().setConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "consumer": target.getConfiguration().setConsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "datasource":
+        case "dataSource": target.getConfiguration().setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "db": target.getConfiguration().setDb(property(camelContext, java.lang.String.class, value)); return true;
         case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
         case "exceptionhandler":
@@ -42,11 +47,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.getConfiguration().setFetchSize(property(camelContext, int.class, value)); return true;
+        case "format": target.getConfiguration().setFormat(property(camelContext, io.camelskytools.londiste.changes.ChangeFormat.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "loopdelay":
         case "loopDelay": target.getConfiguration().setLoopDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": target.getConfiguration().setMaxRowsPerExchange(property(camelContext, int.class, value)); return true;
         case "parallelcopies":
         case "parallelCopies": target.getConfiguration().setParallelCopies(property(camelContext, int.class, value)); return true;
         case "pollstrategy":
@@ -65,6 +73,7 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sendEmptyMessageWhenIdle": target.setSendEmptyMessageWhenIdle(property(camelContext, boolean.class, value)); return true;
         case "startscheduler":
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
+        case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "usefixeddelay":
@@ -82,9 +91,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "backoffIdleThreshold": return int.class;
         case "backoffmultiplier":
         case "backoffMultiplier": return int.class;
+        case "batchmode":
+        case "batchMode": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "config": return java.lang.String.class;
+        case "consumer": return java.lang.String.class;
+        case "datasource":
+        case "dataSource": return javax.sql.DataSource.class;
         case "db": return java.lang.String.class;
         case "delay": return long.class;
         case "exceptionhandler":
@@ -95,11 +109,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "format": return io.camelskytools.londiste.changes.ChangeFormat.class;
         case "greedy": return boolean.class;
         case "initialdelay":
         case "initialDelay": return long.class;
         case "loopdelay":
         case "loopDelay": return java.time.Duration.class;
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return int.class;
         case "parallelcopies":
         case "parallelCopies": return int.class;
         case "pollstrategy":
@@ -118,6 +135,7 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sendEmptyMessageWhenIdle": return boolean.class;
         case "startscheduler":
         case "startScheduler": return boolean.class;
+        case "tables": return java.lang.String.class;
         case "timeunit":
         case "timeUnit": return java.util.concurrent.TimeUnit.class;
         case "usefixeddelay":
@@ -136,9 +154,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "backoffIdleThreshold": return target.getBackoffIdleThreshold();
         case "backoffmultiplier":
         case "backoffMultiplier": return target.getBackoffMultiplier();
+        case "batchmode":
+        case "batchMode": return target.getConfiguration().isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "config": return target.getConfiguration().getConfig();
+        case "consumer": return target.getConfiguration().getConsumer();
+        case "datasource":
+        case "dataSource": return target.getConfiguration().getDataSource();
         case "db": return target.getConfiguration().getDb();
         case "delay": return target.getDelay();
         case "exceptionhandler":
@@ -149,11 +172,14 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": return target.getExchangePattern();
         case "fetchsize":
         case "fetchSize": return target.getConfiguration().getFetchSize();
+        case "format": return target.getConfiguration().getFormat();
         case "greedy": return target.isGreedy();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
         case "loopdelay":
         case "loopDelay": return target.getConfiguration().getLoopDelay();
+        case "maxrowsperexchange":
+        case "maxRowsPerExchange": return target.getConfiguration().getMaxRowsPerExchange();
         case "parallelcopies":
         case "parallelCopies": return target.getConfiguration().getParallelCopies();
         case "pollstrategy":
@@ -172,6 +198,7 @@ public class LondisteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sendEmptyMessageWhenIdle": return target.isSendEmptyMessageWhenIdle();
         case "startscheduler":
         case "startScheduler": return target.isStartScheduler();
+        case "tables": return target.getConfiguration().getTables();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();
         case "usefixeddelay":

@@ -23,22 +23,27 @@ public class LondisteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(27);
+        Set<String> props = new HashSet<>(33);
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
         props.add("backoffMultiplier");
+        props.add("batchMode");
         props.add("bridgeErrorHandler");
         props.add("config");
+        props.add("consumer");
+        props.add("dataSource");
         props.add("db");
         props.add("delay");
         props.add("exceptionHandler");
         props.add("exceptionSleep");
         props.add("exchangePattern");
         props.add("fetchSize");
+        props.add("format");
         props.add("greedy");
         props.add("initialDelay");
         props.add("kind");
         props.add("loopDelay");
+        props.add("maxRowsPerExchange");
         props.add("parallelCopies");
         props.add("pollStrategy");
         props.add("queue");
@@ -49,6 +54,7 @@ public class LondisteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("schedulerProperties");
         props.add("sendEmptyMessageWhenIdle");
         props.add("startScheduler");
+        props.add("tables");
         props.add("timeUnit");
         props.add("useFixedDelay");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);

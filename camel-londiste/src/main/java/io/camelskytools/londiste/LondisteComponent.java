@@ -7,7 +7,10 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
-/** {@code londiste:worker?config=leaf.ini}: a node's Londiste worker as a Camel route. */
+/**
+ * {@code londiste:worker?config=leaf.ini}: a node's Londiste worker as a Camel route;
+ * {@code londiste:changes?queue=q&consumer=c&db=...}: a queue's row changes as exchanges.
+ */
 @Component("londiste")
 public class LondisteComponent extends DefaultComponent {
 
@@ -16,9 +19,10 @@ public class LondisteComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if (!"worker".equals(remaining)) {
-            throw new IllegalArgumentException("londiste:" + remaining + ": unknown endpoint; londiste:worker is the one"
-                                               + " there is (it applies a node's batches)");
+        if (!"worker".equals(remaining) && !"changes".equals(remaining)) {
+            throw new IllegalArgumentException("londiste:" + remaining + ": unknown endpoint; there are londiste:worker"
+                                               + " (applies a node's batches) and londiste:changes (a queue's row"
+                                               + " changes as exchanges)");
         }
         LondisteEndpoint endpoint = new LondisteEndpoint(uri, this, remaining, configuration.copy());
         setProperties(endpoint, parameters);

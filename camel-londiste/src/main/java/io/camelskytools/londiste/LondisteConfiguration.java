@@ -3,8 +3,14 @@ package io.camelskytools.londiste;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.camelskytools.londiste.config.LondisteConfig;
+import javax.sql.DataSource;
+
 import io.camelskytools.jdbc.Conninfo;
+import io.camelskytools.londiste.changes.ChangeFormat;
+import io.camelskytools.londiste.changes.ChangesSettings;
+import io.camelskytools.londiste.changes.TableFilter;
+import io.camelskytools.londiste.config.LondisteConfig;
+import org.postgresql.ds.PGSimpleDataSource;
 import io.camelskytools.londiste.worker.WorkerSettings;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
@@ -13,7 +19,8 @@ import org.apache.camel.spi.UriParams;
 
 /**
  * The options of a {@code londiste:} endpoint: a londiste3 ini file ({@code config}), or the
- * node's database and queue given here. Held by the component and copied per endpoint.
+ * node's database and queue given here; the {@code changes} ones only for
+ * {@code londiste:changes}. Held by the component and copied per endpoint.
  */
 @Configurer
 @UriParams
@@ -43,6 +50,80 @@ public class LondisteConfiguration implements Cloneable {
     @UriParam(defaultValue = "20s", javaType = "java.time.Duration",
               description = "How long to wait after a failed step before trying again.")
     private Duration exceptionSleep = Duration.ofSeconds(20);
+
+    @UriParam(label = "changes", description = "changes: the node's database as a DataSource bean (#name); else db,"
+                                              + " the ini file's db, or the pgq component's DataSource.")
+    private DataSource dataSource;
+
+    @UriParam(label = "changes", description = "changes: the cascaded consumer's name (registered in pgq and pgq_node"
+                                              + " on the node at the first start; its position survives restarts).")
+    private String consumer;
+
+    @UriParam(label = "changes", description = "changes: the tables to hand on, a comma list of names or globs"
+                                              + " (public.orders, orders, sales.*); all tables when not set.")
+    private String tables;
+
+    @UriParam(label = "changes", defaultValue = "map", enums = "map,json",
+              description = "changes: the body: the row as a Map (map), or the change as a JSON object with table,"
+                            + " operation, key, row, tick, eventId, txid and time (json).")
+    private ChangeFormat format = ChangeFormat.map;
+
+    @UriParam(label = "changes", defaultValue = "false",
+              description = "changes: one exchange per group of a batch's changes (a List of TableChange, or a JSON"
+                            + " array) instead of one per change.")
+    private boolean batchMode;
+
+    @UriParam(label = "changes", defaultValue = "1000",
+              description = "changes, batchMode: at most this many events per exchange.")
+    private int maxRowsPerExchange = 1000;
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public String getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(String consumer) {
+        this.consumer = consumer;
+    }
+
+    public String getTables() {
+        return tables;
+    }
+
+    public void setTables(String tables) {
+        this.tables = tables;
+    }
+
+    public ChangeFormat getFormat() {
+        return format;
+    }
+
+    public void setFormat(ChangeFormat format) {
+        this.format = format;
+    }
+
+    public boolean isBatchMode() {
+        return batchMode;
+    }
+
+    public void setBatchMode(boolean batchMode) {
+        this.batchMode = batchMode;
+    }
+
+    public int getMaxRowsPerExchange() {
+        return maxRowsPerExchange;
+    }
+
+    public void setMaxRowsPerExchange(int maxRowsPerExchange) {
+        this.maxRowsPerExchange = maxRowsPerExchange;
+    }
 
     public String getConfig() {
         return config;
@@ -134,5 +215,55 @@ public class LondisteConfiguration implements Cloneable {
         }
         return new Resolved(new WorkerSettings(queue, Conninfo.parse(db).jdbcUrl(), parallelCopies, fetchSize, loopDelay,
                 Duration.ofSeconds(300), Duration.ofSeconds(300)), exceptionSleep);
+    }
+
+    /**
+     * What {@code londiste:changes} runs with. The database is {@code dataSource}, else
+     * {@code db}, else the ini file's db, else {@code fallback} (the pgq component's); the
+     * queue is {@code queue}, else the ini file's queue_name. Errors name the missing option.
+     */
+    public ChangesSettings resolveChanges(DataSource fallback) {
+        String where = "londiste:changes: ";
+        LondisteConfig ini = null;
+        if (config != null) {
+            try {
+                ini = LondisteConfig.load(Path.of(config));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(where + e.getMessage(), e);
+            }
+        }
+        String q = queue != null ? queue : ini != null ? ini.queueName() : null;
+        if (q == null || q.isBlank()) {
+            throw new IllegalArgumentException(where + "set queue (or config, a londiste3 ini file with queue_name)");
+        }
+        if (consumer == null || consumer.isBlank()) {
+            throw new IllegalArgumentException(where + "set consumer, the name the changes are read as");
+        }
+        DataSource ds = dataSource;
+        if (ds == null) {
+            String conninfo = db != null ? db : ini != null ? ini.db() : null;
+            ds = conninfo != null ? simpleDataSource(conninfo) : fallback;
+        }
+        if (ds == null) {
+            throw new IllegalArgumentException(where + "no database; set dataSource, db or config, or a DataSource on the"
+                                               + " pgq component");
+        }
+        if (fetchSize < 1) {
+            throw new IllegalArgumentException(where + "fetchSize must be at least 1, not " + fetchSize);
+        }
+        if (maxRowsPerExchange < 1) {
+            throw new IllegalArgumentException(where + "maxRowsPerExchange must be at least 1, not " + maxRowsPerExchange);
+        }
+        // like the worker: an ini file's loop_delay and exception_sleep count over the options
+        Duration idle = ini != null ? ini.workerSettings().loopDelay() : loopDelay;
+        Duration pause = ini != null ? ini.exceptionSleep() : exceptionSleep;
+        return new ChangesSettings(ds, q, consumer, TableFilter.parse(tables), format, batchMode, maxRowsPerExchange,
+                fetchSize, idle, pause);
+    }
+
+    private static DataSource simpleDataSource(String conninfo) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(Conninfo.parse(conninfo).jdbcUrl());
+        return ds;
     }
 }

@@ -1,6 +1,10 @@
 package io.camelskytools.londiste;
 
+import javax.sql.DataSource;
+
+import io.camelskytools.pgq.PgqComponent;
 import org.apache.camel.Category;
+import org.apache.camel.Component;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
@@ -11,15 +15,17 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.ScheduledPollEndpoint;
 
 /**
- * A node's Londiste worker: each poll applies one batch of the provider's queue on the node
- * (and copies new tables beside it); every applied batch is sent on as an exchange, so the
- * route can log, count or forward what happened.
+ * {@code londiste:worker}: a node's Londiste worker; each poll applies one batch of the
+ * provider's queue on the node (and copies new tables beside it), every applied batch is sent
+ * on as an exchange. {@code londiste:changes}: the row changes of a node's queue, read as a
+ * cascaded consumer, sent on one exchange per change (or per group of a batch).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "londiste", title = "Londiste", syntax = "londiste:kind",
              consumerOnly = true, category = {Category.DATABASE}, headersClass = LondisteConstants.class)
 public class LondisteEndpoint extends ScheduledPollEndpoint {
 
-    @UriPath(description = "What the endpoint runs: worker.")
+    @UriPath(enums = "worker,changes", description = "What the endpoint runs: worker (applies a node's batches) or"
+                                                       + " changes (hands a queue's row changes to the route).")
     @Metadata(required = true)
     private final String kind;
 
@@ -44,6 +50,12 @@ public class LondisteEndpoint extends ScheduledPollEndpoint {
         return configuration;
     }
 
+    /** The DataSource of the pgq component, when the context has one with a DataSource. */
+    private DataSource pgqComponentDataSource() {
+        Component pgq = getCamelContext().hasComponent("pgq");
+        return pgq instanceof PgqComponent p ? p.getDataSource() : null;
+    }
+
     @Override
     public Producer createProducer() {
         throw new UnsupportedOperationException("londiste:" + kind + " only consumes");
@@ -51,6 +63,12 @@ public class LondisteEndpoint extends ScheduledPollEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
+        if ("changes".equals(kind)) {
+            LondisteChangesConsumer consumer = new LondisteChangesConsumer(this, processor,
+                    configuration.resolveChanges(pgqComponentDataSource()));
+            configureConsumer(consumer);
+            return consumer;
+        }
         LondisteConsumer consumer = new LondisteConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
