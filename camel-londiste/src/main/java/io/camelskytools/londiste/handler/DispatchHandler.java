@@ -49,11 +49,6 @@ final class DispatchHandler implements LondisteHandler {
     }
 
     @Override
-    public boolean needsTable() {
-        return !args.tableMode().equals("ignore");
-    }
-
-    @Override
     public void process(PgqEvent ev, HandlerContext context) throws SQLException {
         if (args.tableMode().equals("ignore")) {
             return;

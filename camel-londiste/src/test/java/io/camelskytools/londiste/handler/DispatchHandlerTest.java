@@ -50,7 +50,7 @@ class DispatchHandlerTest {
                 leaf.exec("create table public." + t + " " + EV);
             }
             root.exec("create table public.hist (id int primary key, ts timestamp, v text)");
-            leaf.exec("create table public.hist (id int, ts timestamp, v text)");
+            leaf.exec("create table public.hist (id int, ts timestamp, v text, primary key (id, v))");
             HandlerNodes.root(root, rootDb);
             HandlerNodes.leaf(leaf, leafDb, rootDb, "n2");
             for (String t : List.of("ev", "evb", "evr", "evt", "hist")) {
