@@ -82,11 +82,11 @@ final class PartitionMaker {
         if (exists(c, part)) {
             return false;
         }
-        String quotedPart = quoteAsNeeded(part);
+        String quotedPart = PlainNames.fq(part);
         Map<String, String> vals = new LinkedHashMap<>();
         vals.put("dest", quotedPart);
         vals.put("part", quotedPart);
-        vals.put("parent", quoteAsNeeded(parent));
+        vals.put("parent", PlainNames.fq(parent));
         vals.put("pkeys", String.join(",", pkeys));
         vals.put("schema_table", quotedPart.replace(".", "__"));
         vals.put("part_field", String.valueOf(args.partField()));
@@ -137,21 +137,6 @@ final class PartitionMaker {
             LOG.info("dispatch: dropped tables {}", String.join(", ", dropped));
         }
         return dropped;
-    }
-
-    /**
-     * A schema-qualified name quoted only where it must be, as londiste3 hands it to the part
-     * function and templates (Skytools' create_partition splits it at the dot without unquoting).
-     */
-    static String quoteAsNeeded(String name) {
-        int dot = name.indexOf('.');
-        String schema = dot < 0 ? "public" : name.substring(0, dot);
-        String rel = dot < 0 ? name : name.substring(dot + 1);
-        return quotePart(schema) + "." + quotePart(rel);
-    }
-
-    private static String quotePart(String ident) {
-        return ident.matches("[a-z_][a-z0-9_]*") ? ident : SqlNames.quoteIdent(ident);
     }
 
     static boolean exists(Connection c, String table) throws SQLException {

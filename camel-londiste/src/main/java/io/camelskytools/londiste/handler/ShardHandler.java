@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.apply.TableChangeApplier;
 import io.camelskytools.londiste.apply.UrlEncoding;
 import io.camelskytools.pgq.client.PgqEvent;
@@ -98,7 +97,7 @@ final class ShardHandler implements LondisteHandler {
                                                    + " of " + table + ")");
             }
             String expr = args.getOrDefault("hash_expr",
-                    SqlNames.quoteFqName(DEFAULT_HASH_FUNC) + "(" + SqlNames.quoteIdent(key) + ")");
+                    PlainNames.fq(DEFAULT_HASH_FUNC) + "(" + PlainNames.ident(key) + ")");
             String replay = args.getOrDefault("disable_replay", "false");
             return new ShardHandler(expr, replay.equals("true") || replay.equals("1"),
                     Map.of("ignore_truncate", args.getOrDefault("ignore_truncate", "0")));

@@ -134,6 +134,8 @@ class DispatchHandlerTest {
                     handler("dispatch", "hash_key=id"))).hasMessageContaining("Invalid handler argument: [hash_key]");
             assertThatThrownBy(() -> tables.addTables(leaf.connection(), List.of("ev"), false,
                     handler("dispatch", "event_types=I,X"))).hasMessageContaining("Unsupported operation: X");
+            assertThatThrownBy(() -> tables.addTables(leaf.connection(), List.of("ev"), false,
+                    handler("dispatch", "encoding=latin1"))).hasMessageContaining("only utf8 supported");
             assertThat(leaf.longValue("select count(*) from londiste.table_info where local")).isZero();
         }
     }
