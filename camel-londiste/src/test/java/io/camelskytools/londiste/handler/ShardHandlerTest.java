@@ -12,6 +12,7 @@ import java.util.List;
 import io.camelskytools.londiste.LondisteNodes;
 import io.camelskytools.londiste.admin.AddTableOptions;
 import io.camelskytools.londiste.admin.TableSetup;
+import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.worker.WorkerLoop;
 import io.camelskytools.pgq.harness.PgExtension;
 import io.camelskytools.pgq.harness.Sql;
@@ -92,6 +93,15 @@ class ShardHandlerTest {
             // the hash travels in ev_extra3, as londiste3's trigger argument puts it
             assertThat(root.value("select exists (select 1 from pg_trigger where tgrelid = 'public.sh'::regclass"
                                   + " and encode(tgargs, 'escape') like '%ev_extra3=''hash=''||%')")).isEqualTo(true);
+            // compare filters the provider's rows by the shard, as londiste3's does
+            for (TestDb leafDb : List.of(leaf0Db, leaf1Db)) {
+                List<TableCompare.Result> cmp = new TableCompare(HandlerNodes.Q, Duration.ofSeconds(30), false, false)
+                        .compare(leafDb.jdbcUrl(), List.of("sh"));
+                assertThat(cmp).singleElement().satisfies(r -> {
+                    assertThat(r.skipped()).isNull();
+                    assertThat(r.differs()).as(r.toString()).isFalse();
+                });
+            }
             // disable_replay: neither the copy nor the events reach the table
             assertThat(leaf0.longValue("select count(*) from off")).isZero();
         }
