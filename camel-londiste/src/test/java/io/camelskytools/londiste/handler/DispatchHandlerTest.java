@@ -113,6 +113,47 @@ class DispatchHandlerTest {
     }
 
     @Test
+    void fieldsTablesAndTemplatesAsTheArgumentsSay() throws Exception {
+        TestDb rootDb = PG.db(0);
+        TestDb leafDb = PG.newDb(0, "dispatch_fields");
+        try (Sql root = rootDb.open(); Sql leaf = leafDb.open(); LondisteNodes nodes = new LondisteNodes()) {
+            root.exec("create table public.src (id int primary key, ts timestamp, v text, secret text)");
+            root.exec("create table public.yr " + EV);
+            leaf.exec("create table public.src (id int primary key, ts timestamp, v text, secret text);"
+                      + "create table public.renamed (id int primary key, value text);"
+                      + "create table public.yr " + EV);
+            HandlerNodes.root(root, rootDb);
+            HandlerNodes.leaf(leaf, leafDb, rootDb, "n2");
+            add(root, "src", AddTableOptions.DEFAULTS);
+            add(root, "yr", AddTableOptions.DEFAULTS);
+            // the copy would fill src itself: the rows go elsewhere, so no copy (as londiste3's notes say)
+            add(leaf, "src", new AddTableOptions(true, false, false, null, List.of(), "direct",
+                    List.of("fields=id,v:value", "table=public.renamed"), null, null, null, null));
+            add(leaf, "yr", handler("dispatch", "part_mode=date_field", "part_field=ts", "period=year",
+                    "part_name=%(parent)s_y%(year)s",
+                    "part_template=create table %(part)s (like %(parent)s including all) inherits (%(parent)s)",
+                    "post_part=comment on table %(part)s is 'made for %(period)s of %(part_field)s'"));
+            nodes.ticker(rootDb);
+            WorkerLoop worker = nodes.worker(leafDb, HandlerNodes.Q);
+            HandlerNodes.awaitInSync(leaf, worker);
+
+            root.exec("insert into src values (1, now(), 'one', 'hidden'), (2, now(), 'two', 'hidden')");
+            root.exec("update src set v = 'uno', secret = 'still hidden' where id = 1");
+            root.exec("delete from src where id = 2");
+            root.exec("insert into yr values (1, '2025-06-01 12:00', 'a'), (2, '2026-01-01 00:00', 'b')");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(worker.lastFailure()).isNull();
+                assertThat(leaf.column("select id || ':' || value from renamed")).containsExactly("1:uno");
+                assertThat(partitions(leaf, "yr")).containsExactly("yr_y2025", "yr_y2026");
+            });
+            assertThat(leaf.longValue("select count(*) from src")).isZero();
+            assertThat(leaf.value("select obj_description('public.yr_y2025'::regclass)"))
+                    .isEqualTo("made for year of ts");
+            assertThat(leaf.value("select v from yr_y2026")).isEqualTo("b");
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedAsLondiste3Does() throws Exception {
         TestDb rootDb = PG.db(0);
         TestDb leafDb = PG.newDb(0, "dispatch_refuse");
