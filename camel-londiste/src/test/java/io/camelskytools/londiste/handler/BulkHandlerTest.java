@@ -98,6 +98,45 @@ class BulkHandlerTest {
     }
 
     @Test
+    void aBatchThatFailedIsWrittenOnceWhenItComesAgain() throws Exception {
+        TestDb rootDb = PG.db(0);
+        TestDb leafDb = PG.newDb(0, "bulk_retry");
+        try (Sql root = rootDb.open(); Sql leaf = leafDb.open(); LondisteNodes nodes = new LondisteNodes()) {
+            root.exec("create table public.b (id int primary key, v text); create table public.c (id int primary key,"
+                      + " v text)");
+            leaf.exec("create table public.b (id int primary key, v text); create table public.c (id int primary key,"
+                      + " v text constraint no_bad check (v not like 'bad%'))");
+            HandlerNodes.root(root, rootDb);
+            HandlerNodes.leaf(leaf, leafDb, rootDb, "n2");
+            add(root, "b", AddTableOptions.DEFAULTS);
+            add(root, "c", AddTableOptions.DEFAULTS);
+            add(leaf, "b", handler("bulk"));
+            add(leaf, "c", AddTableOptions.DEFAULTS);
+            nodes.ticker(rootDb);
+            WorkerLoop worker = nodes.worker(leafDb, HandlerNodes.Q);
+            HandlerNodes.awaitInSync(leaf, worker);
+
+            // b's rows are kept for the batch's end when c's row fails in the middle of it
+            root.begin();
+            root.exec("insert into b select i, 'row ' || i from generate_series(1, 10) i");
+            root.exec("insert into c values (1, 'bad')");
+            root.exec("update c set v = 'bad again' where id = 1");
+            root.exec("insert into b values (11, 'after')");
+            root.commit();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> HandlerNodes.failureMentions(worker, "no_bad"));
+            assertThat(leaf.longValue("select count(*) from b")).isZero();
+
+            leaf.exec("alter table c drop constraint no_bad");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(worker.lastFailure()).isNull();
+                assertThat(contents(leaf, "b")).isEqualTo(contents(root, "b"));
+                assertThat(contents(leaf, "c")).isEqualTo(contents(root, "c"));
+            });
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedBeforeAnythingChanges() throws Exception {
         TestDb rootDb = PG.db(0);
         TestDb leafDb = PG.newDb(0, "bulk_refuse");

@@ -41,6 +41,20 @@ final class HandlerNodes {
                 .allMatch(TableSetup.Outcome::ok);
     }
 
+    /** Whether the worker's last failure, or one of its causes, mentions {@code text}. */
+    static boolean failureMentions(WorkerLoop worker, String text) {
+        for (Throwable t = worker.lastFailure(); t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(text)) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getNextException() != null
+                && String.valueOf(s.getNextException().getMessage()).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Waits until every table of the leaf is in sync and its worker has no failure. */
     static void awaitInSync(Sql leaf, WorkerLoop worker) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {

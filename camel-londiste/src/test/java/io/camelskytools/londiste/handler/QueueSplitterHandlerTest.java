@@ -78,4 +78,58 @@ class QueueSplitterHandlerTest {
             assertThat(leaf.value("select to_regclass('public.orders')")).isNull();
         }
     }
+
+    @Test
+    void aBatchThatFailedForwardsItsEventsOnceWhenItComesAgain() throws Exception {
+        TestDb rootDb = PG.db(0);
+        TestDb leafDb = PG.newDb(0, "split_retry");
+        try (Sql root = rootDb.open(); Sql leaf = leafDb.open(); LondisteNodes nodes = new LondisteNodes()) {
+            root.exec("create table public.orders (id int primary key, item text);"
+                      + "create table public.c (id int primary key, v text)");
+            leaf.exec("create table public.c (id int primary key, v text constraint no_bad check (v not like 'bad%'))");
+            HandlerNodes.root(root, rootDb);
+            HandlerNodes.leaf(leaf, leafDb, rootDb, "n2");
+            leaf.exec("select pgq.create_queue('orders_out')");
+            leaf.exec("select pgq.register_consumer('orders_out', 'reader')");
+            add(root, "orders", AddTableOptions.DEFAULTS);
+            add(root, "c", AddTableOptions.DEFAULTS);
+            add(leaf, "orders", handler("qsplitter", "queue=orders_out"));
+            add(leaf, "c", AddTableOptions.DEFAULTS);
+            nodes.ticker(rootDb);
+            WorkerLoop worker = nodes.worker(leafDb, HandlerNodes.Q);
+            HandlerNodes.awaitInSync(leaf, worker);
+
+            // the orders' events are kept for the batch's end when c's row fails in the middle of it
+            root.begin();
+            root.exec("insert into orders select i, 'item ' || i from generate_series(1, 5) i");
+            root.exec("insert into c values (1, 'bad')");
+            root.exec("update c set v = 'bad again' where id = 1");
+            root.commit();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> HandlerNodes.failureMentions(worker, "no_bad"));
+            leaf.exec("alter table c drop constraint no_bad");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(worker.lastFailure()).isNull();
+                assertThat(leaf.value("select v from c")).isEqualTo("bad again");
+            });
+            List<Object> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                leaf.exec("select pgq.ticker('orders_out')");
+                Object batch = leaf.value("select pgq.next_batch('orders_out', 'reader')");
+                if (batch != null) {
+                    seen.addAll(leaf.column("select ev_data from pgq.get_batch_events(?) order by ev_id", batch));
+                    leaf.exec("select pgq.finish_batch(?)", batch);
+                }
+                assertThat(seen).hasSizeGreaterThanOrEqualTo(5);
+            });
+            // one more empty round: nothing else arrives
+            leaf.exec("select pgq.ticker('orders_out')");
+            Object batch = leaf.value("select pgq.next_batch('orders_out', 'reader')");
+            if (batch != null) {
+                seen.addAll(leaf.column("select ev_data from pgq.get_batch_events(?) order by ev_id", batch));
+            }
+            assertThat(seen).containsExactly("id=1&item=item+1", "id=2&item=item+2", "id=3&item=item+3",
+                    "id=4&item=item+4", "id=5&item=item+5");
+        }
+    }
 }
