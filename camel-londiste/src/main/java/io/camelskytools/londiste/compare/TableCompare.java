@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.apply.HandlerSpec;
+import io.camelskytools.londiste.handler.Handlers;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
@@ -91,6 +92,10 @@ public final class TableCompare {
             String condition = HandlerSpec.ofAttrs(t.attrMap()).args().get("copy_condition");
             if (condition == null) {
                 condition = t.attrMap().get("copy_condition");
+            }
+            if (condition == null) {
+                // as londiste3: the handler's copy condition (a shard's rows) on both sides
+                condition = Handlers.create(t.name(), HandlerSpec.ofAttrs(t.attrMap())).copyCondition(targetSnap);
             }
             String p = summary(providerSnap, onProvider.destination(), cols, condition);
             String l = summary(targetSnap, t.destination(), cols, condition);

@@ -147,7 +147,7 @@ public final class CopyJob implements Runnable {
                 }
             }
             CopyProgress done = !handler.needsTable() ? new CopyProgress(table, 0, 0, 0)
-                    : TableCopy.copy(provider, target, table, t.destination(), condition(attrs, handler), p -> {
+                    : TableCopy.copy(provider, target, table, t.destination(), condition(attrs, handler, target), p -> {
                         progress = p;
                         LOG.info("londiste {}: copying {}", queue, p);
                     });
@@ -224,7 +224,7 @@ public final class CopyJob implements Runnable {
         private final RowWriter writer;
         private final Map<String, TableHandlerCache.Entry> handlers = new java.util.HashMap<>();
         private TableHandlerCache.Entry handler;
-        private long tick;
+        private BatchInfo batch;
         private TableInfo table;
         private SnapshotFilter filter;
         private String filterText;
@@ -237,7 +237,7 @@ public final class CopyJob implements Runnable {
 
         private void finishBatch() throws SQLException {
             if (handler != null) {
-                handler.handler().finishBatch(handler.context(target, writer, queue, tick));
+                handler.handler().finishBatch(handler.context(target, writer, queue, batch));
             }
             writer.flush();
         }
@@ -260,8 +260,11 @@ public final class CopyJob implements Runnable {
                 filterText = table.customSnapshot();
             }
             long completed = NodeClient.consumerState(target, queue, consumer).completedTick();
+            if (handler != null) {
+                handler.handler().discard();
+            }
             handler = TableHandlerCache.get(handlers, table);
-            tick = batch.curTickId();
+            this.batch = batch;
             return CascadedBatch.begin(target, queue, consumer, batch, completed, this::finishBatch);
         }
 
@@ -273,7 +276,7 @@ public final class CopyJob implements Runnable {
                 if (filter != null && filter.sees(ev.txid())) {
                     continue;
                 }
-                handler.handler().process(ev, handler.context(target, writer, queue, batch.curTickId()));
+                handler.handler().process(ev, handler.context(target, writer, queue, batch));
             }
             return null;
         }
@@ -287,9 +290,10 @@ public final class CopyJob implements Runnable {
     }
 
     /** The rows to copy: the table's copy_condition, else the handler's. */
-    private static String condition(Map<String, String> attrs, LondisteHandler handler) {
+    private static String condition(Map<String, String> attrs, LondisteHandler handler, Connection target)
+            throws SQLException {
         String c = attrs.get("copy_condition");
-        return c != null ? c : handler.copyCondition();
+        return c != null ? c : handler.copyCondition(target);
     }
 
     private void finishConsumer(Connection provider, Connection target, String consumer) throws SQLException {

@@ -11,7 +11,8 @@ import io.camelskytools.pgq.client.PgqEvent;
 final class DefaultHandler implements LondisteHandler {
 
     static final HandlerFactory FACTORY = new Factory("londiste",
-            "Applies the table's changes to it (the default). Arguments: ignore_truncate=0|1 (default 0).");
+            "Applies the table's changes to it (the default). Arguments: ignore_truncate=0|1 (default 0),"
+            + " encoding=utf8.");
 
     private final Map<String, String> args;
 
@@ -27,8 +28,9 @@ final class DefaultHandler implements LondisteHandler {
     record Factory(String name, String description) implements HandlerFactory {
         @Override
         public LondisteHandler create(String table, Map<String, String> args) {
-            Handlers.checkArgs(name, args, Set.of("ignore_truncate"));
+            Handlers.checkArgs(name, args, Set.of("ignore_truncate", "encoding"));
             Handlers.checkChoice(name, args, "ignore_truncate", "0", "1");
+            Encoding.check(name, args);
             return new DefaultHandler(args);
         }
     }

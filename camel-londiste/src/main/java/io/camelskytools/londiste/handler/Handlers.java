@@ -20,8 +20,11 @@ public final class Handlers {
     private static final Map<String, HandlerFactory> BUILT_IN = new LinkedHashMap<>();
 
     static {
-        for (HandlerFactory f : List.of(DefaultHandler.FACTORY, IgnoringHandlers.VTABLE, IgnoringHandlers.FAKE_LOCAL,
-                IgnoringHandlers.QTABLE, ApplyFunctionHandler.FACTORY)) {
+        List<HandlerFactory> builtIn = new ArrayList<>(List.of(DefaultHandler.FACTORY, IgnoringHandlers.VTABLE,
+                IgnoringHandlers.FAKE_LOCAL, IgnoringHandlers.QTABLE, ApplyFunctionHandler.FACTORY, BulkHandler.FACTORY,
+                QueueSplitterHandler.FACTORY, ShardHandler.SHARD, ShardHandler.PART));
+        builtIn.addAll(DispatchHandler.factories());
+        for (HandlerFactory f : builtIn) {
             BUILT_IN.put(f.name(), f);
         }
     }

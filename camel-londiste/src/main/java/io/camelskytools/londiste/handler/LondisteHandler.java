@@ -1,5 +1,6 @@
 package io.camelskytools.londiste.handler;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -23,13 +24,17 @@ public interface LondisteHandler {
         return true;
     }
 
-    /** An SQL condition the copy and compare apply to the provider's rows, or null. */
-    default String copyCondition() {
+    /** An SQL condition the copy applies to the provider's rows, or null; {@code target} is this node. */
+    default String copyCondition(Connection target) throws SQLException {
         return null;
     }
 
     /** One event of the table, in the batch's transaction. */
     void process(PgqEvent event, HandlerContext context) throws SQLException;
+
+    /** The batch in hand was rolled back (it comes again): forget what was kept back for it. */
+    default void discard() {
+    }
 
     /** The batch ends: write what was kept back. */
     default void finishBatch(HandlerContext context) throws SQLException {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import io.camelskytools.londiste.apply.HandlerSpec;
 import io.camelskytools.londiste.apply.RowWriter;
 import io.camelskytools.londiste.table.TableInfo;
+import io.camelskytools.pgq.client.BatchInfo;
 
 /** A table's handler kept while its attributes stay the same (a change-handler makes a new one). */
 public final class TableHandlerCache {
@@ -14,8 +15,9 @@ public final class TableHandlerCache {
     /** A handler with what it was made from. */
     public record Entry(String table, String destination, String attrs, LondisteHandler handler) {
 
-        public HandlerContext context(Connection target, RowWriter writer, String queue, long tickId) {
-            return new HandlerContext(target, writer, queue, table, destination, tickId);
+        public HandlerContext context(Connection target, RowWriter writer, String queue, BatchInfo batch) {
+            return new HandlerContext(target, writer, queue, table, destination, batch.curTickId(),
+                    batch.curTickTime());
         }
     }
 

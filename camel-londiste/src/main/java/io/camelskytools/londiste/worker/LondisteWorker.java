@@ -161,6 +161,10 @@ public final class LondisteWorker implements AutoCloseable {
     private TargetTransaction begin(BatchInfo batch) throws SQLException {
         handOver(batch);
         lastBatch = batch;
+        // handlers still marked touched saw a batch that did not commit
+        for (TableHandlerCache.Entry e : touched) {
+            e.handler().discard();
+        }
         touched.clear();
         return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(),
                 this::finishBatch);
@@ -192,7 +196,7 @@ public final class LondisteWorker implements AutoCloseable {
 
     private void finishBatch() throws SQLException {
         for (TableHandlerCache.Entry e : touched) {
-            e.handler().finishBatch(e.context(target, writer, settings.queue(), lastBatch.curTickId()));
+            e.handler().finishBatch(e.context(target, writer, settings.queue(), lastBatch));
         }
         touched.clear();
         writer.flush();
@@ -215,7 +219,7 @@ public final class LondisteWorker implements AutoCloseable {
                 if (t != null && t.local() && t.state().phase() == CopyState.Phase.OK) {
                     TableHandlerCache.Entry h = TableHandlerCache.get(handlers, t);
                     touched.add(h);
-                    h.handler().process(ev, h.context(target, writer, settings.queue(), batch.curTickId()));
+                    h.handler().process(ev, h.context(target, writer, settings.queue(), batch));
                 }
             } else {
                 writer.flush();

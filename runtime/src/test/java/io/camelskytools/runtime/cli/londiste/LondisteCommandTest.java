@@ -84,7 +84,9 @@ class LondisteCommandTest {
             assertThat(status.out()).contains("Queue: cliq   Local node: n2").contains("n1 (root)")
                     .contains("+--: n2 (leaf)").contains("Tables: 1/0/0").contains("Tables: 0/1/0");
             assertThat(londiste(leaf, "show-handlers").out()).contains("londiste: Applies the table's changes")
-                    .contains("applyfn: ").contains("vtable: ").contains("qtable: ");
+                    .contains("applyfn: ").contains("vtable: ").contains("qtable: ").contains("bulk: ")
+                    .contains("method=0|1|2").contains("qsplitter: ").contains("shard: ").contains("part: ")
+                    .contains("dispatch: ").contains("part_mode=").contains("bulk_daily_field: ");
             assertThat(londiste(leaf, "show-handlers", "nosuch").exit()).isEqualTo(1);
             assertThat(londiste(leaf, "members").out()).contains("n1").contains("n2").contains("dbname=" + rootDb.name());
             assertThat(londiste(leaf, "node-info").out()).contains("node: n2  type: leaf").contains("provider: n1");
