@@ -52,6 +52,9 @@ public final class TableSetup {
         }
         List<String> candidates = node.isRoot() ? rootCandidates(c) : queueTables(c);
         List<String> names = expand(patterns, all, candidates);
+        if (options.destTable() != null && names.size() > 1) {
+            throw new IllegalArgumentException("--dest-table can be given only for single table");
+        }
         checkCopyNode(c, node, options.copyNode());
         if (!node.isRoot() && !options.expectSync() && !CopySource.FIND.equals(options.copyNode())) {
             checkOnSource(c, node, names, options.copyNode());
@@ -110,7 +113,7 @@ public final class TableSetup {
         List<String> names = expand(patterns, false, localTables(c));
         for (String t : names) {
             if (TableClient.table(c, queue, t) == null || !TableClient.table(c, queue, t).local()) {
-                throw new LondisteException(404, "Table not subscribed: " + t + "; Problems, cancelling operation");
+                throw new LondisteException(404, "Table " + t + " not found on this node; Problems, cancelling operation");
             }
         }
         checkCopyNode(c, node, copyNode);
