@@ -59,13 +59,13 @@ public final class NodeWait {
                 if (n == null) {
                     throw new LondisteException(404, "node " + name + " is no node of queue " + queue);
                 }
-                if (target < 0) {
+                if (target < 0 && !root) {
                     target = n.workerLastTick() == null ? 0 : n.workerLastTick();
                     say.accept("Provider is " + name);
                 }
                 if (n.isRoot()) {
                     if (root) {
-                        target = n.workerLastTick();
+                        target = n.workerLastTick() == null ? 0 : n.workerLastTick();
                         say.accept("Root is " + name);
                     }
                     forceTick(c);

@@ -110,9 +110,10 @@ public final class TableSetup {
         if (node.isRoot()) {
             throw new LondisteException(400, "resync on the root makes no sense: the root holds the data");
         }
-        List<String> names = expand(patterns, false, localTables(c));
+        List<String> local = localTables(c);
+        List<String> names = expand(patterns, false, local);
         for (String t : names) {
-            if (TableClient.table(c, queue, t) == null || !TableClient.table(c, queue, t).local()) {
+            if (!local.contains(t)) {
                 throw new LondisteException(404, "Table " + t + " not found on this node; Problems, cancelling operation");
             }
         }
