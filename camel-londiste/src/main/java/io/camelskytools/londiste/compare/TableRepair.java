@@ -1,19 +1,14 @@
 package io.camelskytools.londiste.compare;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.table.TableColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +104,7 @@ public final class TableRepair {
             throw new UncheckedIOException("cannot remove old " + file + ": " + e.getMessage(), e);
         }
         LOG.info("londiste {}: checking {}{}", queue, dest, condition == null ? "" : " where " + condition);
-        try (FixSink sink = apply ? new ApplySink(targetUrl, dest) : new FileSink(file);
+        try (FixSink sink = apply ? new FixApply(targetUrl, dest) : new FixFile(file);
              SortedRows src = new SortedRows(pair.providerSnap(), source, columns, key.size(), condition);
              SortedRows dst = new SortedRows(pair.targetSnap(), dest, columns, key.size(), condition)) {
             long[] counts = walk(src, dst, new FixSql(dest, columns, key.size()), key.size(), sink);
@@ -160,95 +155,5 @@ public final class TableRepair {
             }
         }
         return counts;
-    }
-
-    /** Where the fix statements go. */
-    private interface FixSink extends AutoCloseable {
-        void accept(String statement) throws SQLException;
-
-        /** All statements are in: make them count. */
-        void finish() throws SQLException;
-
-        @Override
-        void close() throws SQLException;
-    }
-
-    /** fix.TABLE.sql, made at the first statement (no file when nothing differs). */
-    private static final class FileSink implements FixSink {
-        private final Path file;
-        private BufferedWriter out;
-
-        FileSink(Path file) {
-            this.file = file;
-        }
-
-        @Override
-        public void accept(String statement) {
-            try {
-                if (out == null) {
-                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                }
-                out.write(statement);
-                out.write('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void finish() {
-            close();
-        }
-
-        @Override
-        public void close() {
-            if (out != null) {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-                } finally {
-                    out = null;
-                }
-            }
-        }
-    }
-
-    /** The statements run on the subscriber, all of one table in one transaction. */
-    private static final class ApplySink implements FixSink {
-        private final Connection target;
-        private final Statement statement;
-        private final String table;
-
-        ApplySink(String targetUrl, String table) throws SQLException {
-            this.table = table;
-            this.target = Connections.openTarget(targetUrl, "londiste repair");
-            target.setAutoCommit(false);
-            this.statement = target.createStatement();
-        }
-
-        @Override
-        public void accept(String sql) throws SQLException {
-            try {
-                statement.execute(sql);
-            } catch (SQLException e) {
-                throw new SQLException("repair of " + table + " failed at " + sql + ": " + e.getMessage(),
-                        e.getSQLState(), e);
-            }
-        }
-
-        @Override
-        public void finish() throws SQLException {
-            target.commit();
-        }
-
-        @Override
-        public void close() throws SQLException {
-            try {
-                target.rollback();
-            } finally {
-                target.close();
-            }
-        }
     }
 }
