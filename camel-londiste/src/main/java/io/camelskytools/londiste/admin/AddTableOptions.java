@@ -57,7 +57,11 @@ public record AddTableOptions(boolean expectSync, boolean skipTruncate, boolean 
             if (eq <= 0) {
                 throw new IllegalArgumentException("--handler-arg must be key=value, not \"" + a + "\"");
             }
-            args.put(a.substring(0, eq), a.substring(eq + 1));
+            String key = a.substring(0, eq).strip();
+            if (args.containsKey(key)) {
+                throw new IllegalArgumentException("multiple handler arguments: " + key);
+            }
+            args.put(key, a.substring(eq + 1).strip());
         }
         return args.isEmpty() ? handler : handler + "(" + UrlEncoding.encode(args) + ")";
     }

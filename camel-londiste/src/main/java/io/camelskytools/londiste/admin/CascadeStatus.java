@@ -5,9 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.jdbc.ServerErrors;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
@@ -75,6 +78,53 @@ public final class CascadeStatus {
         return bad;
     }
 
+    /**
+     * {@code node-status}: this node only, with its provider and subscribers; 1 when its
+     * worker reports an error, else 0.
+     */
+    public int printNode(Connection local, PrintWriter out) throws SQLException {
+        NodeInfo me = NodeClient.nodeInfo(local, queue);
+        if (me == null) {
+            throw new io.camelskytools.londiste.node.LondisteException(404, "this database is no node of queue " + queue);
+        }
+        Map<String, Member> members = new LinkedHashMap<>();
+        String rootLocation = null;
+        String myLocation = null;
+        for (NodeClient.Member m : NodeClient.members(local, queue)) {
+            if (m.name().equals(me.name())) {
+                myLocation = m.location();
+            } else if (!m.dead() && rootLocation == null) {
+                Member read = read(m.name(), m.location());
+                if (read.info() != null && read.info().isRoot()) {
+                    rootLocation = m.location();
+                }
+            }
+        }
+        if (me.isRoot()) {
+            rootLocation = myLocation;
+        }
+        Member mine = readLocal(local, me, myLocation);
+        members.put(me.name(), mine);
+        Map<String, Long> lags = rootLocation == null ? Map.of() : lags(rootLocation, members);
+        List<String> subscribers = new ArrayList<>();
+        for (Map<String, Object> r : QueryRows.list(local, "select node_name from pgq_node.get_subscriber_info(?)",
+                queue)) {
+            subscribers.add((String) r.get("node_name"));
+        }
+        String pad = "    ";
+        out.println(me.name() + " (" + me.type() + ")");
+        out.println(pad + "Provider: " + (me.isRoot() || me.providerNode() == null ? "" : me.providerNode()));
+        out.println(pad + "Subscribers: " + String.join(", ", subscribers));
+        out.println(pad + "Tables: " + mine.ok() + "/" + mine.half() + "/" + mine.ignored());
+        Long lag = lags.get(me.name());
+        out.println(pad + "Lag: " + (lag == null ? "(n/a)" : lag + "s") + ", Tick: " + me.workerLastTick()
+                    + (me.workerPaused() ? ", PAUSED" : "") + (me.workerUptodate() ? "" : ", NOT UPTODATE"));
+        if (mine.cur() != null) {
+            out.println(pad + "ERR: " + me.worker() + ": " + mine.cur());
+        }
+        return mine.cur() == null ? 0 : 1;
+    }
+
     private void printTree(PrintWriter out, Member m, Map<String, Member> all, Map<String, Long> lags, String indent,
                            boolean top) {
         NodeInfo n = m.info();
@@ -100,24 +150,29 @@ public final class CascadeStatus {
             if (info == null) {
                 return new Member(name, location, null, "no node of queue " + queue + " there", 0, 0, 0, null);
             }
-            int ok = 0;
-            int half = 0;
-            int ignored = 0;
-            for (TableInfo t : TableClient.tables(c, queue)) {
-                if (!t.local()) {
-                    ignored++;
-                } else if ("ok".equals(t.mergeState())) {
-                    ok++;
-                } else {
-                    half++;
-                }
-            }
-            String cur = info.isRoot() ? null : NodeClient.consumerState(c, queue, info.worker()).error();
-            return new Member(name, location, info, null, ok, half, ignored, cur);
+            return readLocal(c, info, location);
         } catch (SQLException | RuntimeException e) {
             String why = ServerErrors.isUnreachable(e) ? "unreachable: " + e.getMessage() : e.getMessage();
             return new Member(name, location, null, why, 0, 0, 0, null);
         }
+    }
+
+    /** A member's tables and worker error, read on its own connection {@code c}. */
+    private Member readLocal(Connection c, NodeInfo info, String location) throws SQLException {
+        int ok = 0;
+        int half = 0;
+        int ignored = 0;
+        for (TableInfo t : TableClient.tables(c, queue)) {
+            if (!t.local()) {
+                ignored++;
+            } else if ("ok".equals(t.mergeState())) {
+                ok++;
+            } else {
+                half++;
+            }
+        }
+        String cur = info.isRoot() ? null : NodeClient.consumerState(c, queue, info.worker()).error();
+        return new Member(info.name(), location, info, null, ok, half, ignored, cur);
     }
 
     /** Seconds since the tick each member holds was made, by the root's clock. */

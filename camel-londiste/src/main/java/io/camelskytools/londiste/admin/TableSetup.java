@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.londiste.apply.HandlerSpec;
+import io.camelskytools.londiste.apply.UrlEncoding;
+import io.camelskytools.londiste.copy.CopySource;
 import io.camelskytools.londiste.handler.Handlers;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
@@ -50,6 +52,13 @@ public final class TableSetup {
         }
         List<String> candidates = node.isRoot() ? rootCandidates(c) : queueTables(c);
         List<String> names = expand(patterns, all, candidates);
+        if (options.destTable() != null && names.size() > 1) {
+            throw new IllegalArgumentException("--dest-table can be given only for single table");
+        }
+        checkCopyNode(c, node, options.copyNode());
+        if (!node.isRoot() && !options.expectSync() && !CopySource.FIND.equals(options.copyNode())) {
+            checkOnSource(c, node, names, options.copyNode());
+        }
         String attrs = options.attrs();
         HandlerSpec handler = options.handlerSpec();
         List<Outcome> out = new ArrayList<>();
@@ -90,18 +99,89 @@ public final class TableSetup {
         return out;
     }
 
-    /** Sets the tables back to "copy not started": the worker copies them again. */
-    public List<Outcome> resync(Connection c, List<String> patterns) throws SQLException {
+    /**
+     * Sets the tables back to "copy not started": the worker copies them again, from the
+     * provider, or from {@code copyNode} ({@link CopySource#FIND}: the first node up the chain
+     * that has the table). Without a copy node, every table must be replicated by the provider,
+     * else nothing is changed.
+     */
+    public List<Outcome> resync(Connection c, List<String> patterns, String copyNode) throws SQLException {
         NodeInfo node = requireNode(c);
         if (node.isRoot()) {
             throw new LondisteException(400, "resync on the root makes no sense: the root holds the data");
         }
+        List<String> local = localTables(c);
+        List<String> names = expand(patterns, false, local);
+        for (String t : names) {
+            if (!local.contains(t)) {
+                throw new LondisteException(404, "Table " + t + " not found on this node; Problems, cancelling operation");
+            }
+        }
+        checkCopyNode(c, node, copyNode);
+        if (copyNode == null) {
+            try (Connection provider = Connections.open(Conninfo.parse(node.providerLocation()).jdbcUrl(),
+                    "londiste admin")) {
+                List<String> missing = new ArrayList<>();
+                for (String t : names) {
+                    TableInfo p = TableClient.table(provider, queue, t);
+                    if (p == null || !p.local()) {
+                        missing.add(t);
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    throw new LondisteException(404, "Table " + String.join(", ", missing) + " does not exist on"
+                            + " provider, need to switch to different provider; Problems, cancelling operation");
+                }
+            }
+        }
         List<Outcome> out = new ArrayList<>();
-        for (String t : expand(patterns, false, localTables(c))) {
+        for (String t : names) {
+            if (copyNode != null) {
+                Map<String, String> attrs = new java.util.LinkedHashMap<>(TableClient.table(c, queue, t).attrMap());
+                attrs.put("copy_node", copyNode);
+                NodeClient.call(c, "londiste.local_set_table_attrs", queue, t, UrlEncoding.encode(attrs))
+                        .orThrow("set attrs of table " + t);
+            }
             TableClient.setState(c, queue, t, null, CopyState.NEW);
-            out.add(new Outcome(t, 200, "Table " + t + " will be copied again"));
+            out.add(new Outcome(t, 200, "Table " + t + " will be copied again"
+                                        + (copyNode == null ? "" : CopySource.FIND.equals(copyNode)
+                                                ? " (from the first node up that has it)" : " from node " + copyNode)));
         }
         return out;
+    }
+
+    /**
+     * The tables must be replicated where they will be copied from (the provider, or the copy
+     * node), else nothing is added: londiste3's refusal.
+     */
+    private void checkOnSource(Connection c, NodeInfo node, List<String> names, String copyNode) throws SQLException {
+        CopySource source = copyNode == null ? new CopySource(node.providerNode(), node.providerLocation())
+                : CopySource.named(c, queue, copyNode);
+        try (Connection src = Connections.open(Conninfo.parse(source.location()).jdbcUrl(), "londiste admin")) {
+            List<String> missing = new ArrayList<>();
+            for (String t : names) {
+                TableInfo p = TableClient.table(src, queue, t);
+                if (p != null && !p.local()) {
+                    missing.add(t);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new LondisteException(404, "Table " + String.join(", ", missing) + " does not exist on"
+                        + (copyNode == null ? " provider, need to switch to different provider" : " node " + copyNode)
+                        + "; Problems, cancelling operation");
+            }
+        }
+    }
+
+    /** A named copy node must be another member (londiste3's checks); {@code ?} is looked up at copy time. */
+    private static void checkCopyNode(Connection c, NodeInfo node, String copyNode) throws SQLException {
+        if (copyNode == null || CopySource.FIND.equals(copyNode)) {
+            return;
+        }
+        if (node.isRoot()) {
+            throw new LondisteException(400, "--copy-node makes no sense on the root: nothing is copied there");
+        }
+        CopySource.named(c, node.queue(), copyNode);
     }
 
     public List<TableInfo> tables(Connection c) throws SQLException {

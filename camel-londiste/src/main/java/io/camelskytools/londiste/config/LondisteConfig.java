@@ -47,7 +47,7 @@ public record LondisteConfig(Path file, String jobName, String db, String queueN
         IniFile ini = IniFile.read(file);
         String section = ini.hasSection("londiste") ? "londiste" : ini.hasSection("londiste3") ? "londiste3" : null;
         if (section == null) {
-            throw new IllegalArgumentException(file + ": no [londiste] (or [londiste3]) section");
+            throw new IllegalArgumentException(file + ": No section: 'londiste' (no [londiste] or [londiste3] section)");
         }
         Map<String, String> defs = new LinkedHashMap<>();
         String name = file.getFileName().toString();

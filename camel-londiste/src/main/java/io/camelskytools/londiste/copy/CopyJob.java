@@ -19,6 +19,7 @@ import io.camelskytools.londiste.handler.LondisteHandler;
 import io.camelskytools.londiste.handler.TableHandlerCache;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.table.CopyState;
@@ -100,18 +101,22 @@ public final class CopyJob implements Runnable {
     public void run() {
         String consumer = consumerName(worker, table);
         Thread.currentThread().setName("londiste-copy-" + table);
-        try (Connection target = Connections.openTarget(targetUrl, "londiste copy " + table);
-             Connection provider = Connections.open(Conninfo.parse(providerLocation).jdbcUrl(),
-                     "londiste copy " + table)) {
+        try (Connection target = Connections.openTarget(targetUrl, "londiste copy " + table)) {
             TableInfo t = TableClient.table(target, queue, table);
             if (t == null || !t.local()) {
                 return;
             }
             CopyState s = t.state();
-            if (s.phase() == CopyState.Phase.NEW || s.phase() == CopyState.Phase.IN_COPY) {
-                copy(provider, target, t, consumer);
+            boolean fresh = s.phase() == CopyState.Phase.NEW || s.phase() == CopyState.Phase.IN_COPY;
+            CopySource source = fresh ? CopySource.resolve(target, queue, t, providerNode, providerLocation)
+                    : registeredSource(target, consumer);
+            try (Connection provider = Connections.open(Conninfo.parse(source.location()).jdbcUrl(),
+                    "londiste copy " + table)) {
+                if (fresh) {
+                    copy(provider, source.node(), target, t, consumer);
+                }
+                catchUp(provider, target, consumer);
             }
-            catchUp(provider, target, consumer);
         } catch (Exception e) {
             failure = e;
             if (!stopped) {
@@ -120,21 +125,22 @@ public final class CopyJob implements Runnable {
         }
     }
 
-    private void copy(Connection provider, Connection target, TableInfo t, String consumer) throws SQLException {
+    private void copy(Connection provider, String sourceNode, Connection target, TableInfo t, String consumer)
+            throws SQLException {
         TableInfo onProvider = TableClient.table(provider, queue, table);
         if (onProvider == null || !onProvider.local() || onProvider.state().phase() != CopyState.Phase.OK) {
-            throw new LondisteException("table " + table + " is not in sync on provider " + providerNode
+            throw new LondisteException("table " + table + " is not in sync on node " + sourceNode
                                         + ": cannot copy it from there yet");
         }
         // the consumer first: every change after its tick reaches the catch-up
         PgqClient.unregisterConsumer(provider, queue, consumer);
         PgqClient.registerConsumer(provider, queue, consumer, null);
         long tick = consumerTick(provider, consumer);
-        NodeClient.registerConsumer(target, queue, consumer, providerNode, tick);
+        NodeClient.registerConsumer(target, queue, consumer, sourceNode, tick);
         TableClient.setState(target, queue, table, null, CopyState.IN_COPY);
         int fkeys = TableClient.dropFkeys(target, t.destination());
         Map<String, String> attrs = t.attrMap();
-        LOG.info("londiste {}: copy of {} starts at tick {}{}", queue, table, tick,
+        LOG.info("londiste {}: copy of {} from node {} starts at tick {}{}", queue, table, sourceNode, tick,
                 fkeys > 0 ? " (" + fkeys + " foreign keys dropped until in sync)" : "");
         provider.setAutoCommit(false);
         provider.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -294,6 +300,20 @@ public final class CopyJob implements Runnable {
             throws SQLException {
         String c = attrs.get("copy_condition");
         return c != null ? c : handler.copyCondition(target);
+    }
+
+    /** Where a copy past its COPY reads: the node its consumer was registered on. */
+    private CopySource registeredSource(Connection target, String consumer) throws SQLException {
+        ConsumerState cs;
+        try {
+            cs = NodeClient.consumerState(target, queue, consumer);
+        } catch (LondisteException notRegistered) {
+            return new CopySource(providerNode, providerLocation);
+        }
+        if (cs.providerNode() == null || cs.providerNode().equals(providerNode)) {
+            return new CopySource(providerNode, providerLocation);
+        }
+        return CopySource.named(target, queue, cs.providerNode());
     }
 
     private void finishConsumer(Connection provider, Connection target, String consumer) throws SQLException {

@@ -1,16 +1,12 @@
 package io.camelskytools.londiste.copy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import io.camelskytools.jdbc.SqlNames;
+import io.camelskytools.londiste.table.TableColumns;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
@@ -34,7 +30,7 @@ public final class TableCopy {
      */
     public static CopyProgress copy(Connection provider, Connection target, String source, String destination,
                                     String condition, Consumer<CopyProgress> progress) throws SQLException {
-        List<String> columns = commonColumns(provider, source, target, destination);
+        List<String> columns = TableColumns.common(provider, source, target, destination);
         if (columns.isEmpty()) {
             throw new SQLException("tables " + source + " (provider) and " + destination
                                    + " (target) have no column in common");
@@ -77,35 +73,5 @@ public final class TableCopy {
             throw e;
         }
         return new CopyProgress(source, rows, bytes, System.nanoTime() - started);
-    }
-
-    /** The columns of {@code destination} that {@code source} has too, in the destination's order. */
-    static List<String> commonColumns(Connection provider, String source, Connection target, String destination)
-            throws SQLException {
-        Set<String> src = new LinkedHashSet<>(columns(provider, source));
-        List<String> out = new ArrayList<>();
-        for (String c : columns(target, destination)) {
-            if (src.contains(c)) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    static List<String> columns(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select attname from pg_attribute where attrelid = ?::regclass and attnum > 0"
-                + " and not attisdropped and attgenerated = '' order by attnum")) {
-            ps.setString(1, SqlNames.quoteFqName(table));
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new SQLException("table " + table + ": " + e.getMessage(), e.getSQLState(), e);
-        }
     }
 }

@@ -15,6 +15,8 @@ import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.compare.TableCompare;
+import io.camelskytools.londiste.compare.TableRepair;
+import io.camelskytools.londiste.admin.NodeWait;
 import io.camelskytools.londiste.config.LondisteConfig;
 import io.camelskytools.londiste.handler.HandlerFactory;
 import io.camelskytools.londiste.handler.Handlers;
@@ -32,6 +34,7 @@ import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,7 +56,8 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.WaitSync.class, LondisteCommand.Worker.class, LondisteCommand.AddSeq.class,
                         LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class,
                         LondisteCommand.ChangeHandler.class, LondisteCommand.ShowHandlers.class,
-                        LondisteCommand.Status.class})
+                        LondisteCommand.Status.class, LondisteCommand.Repair.class, LondisteCommand.WaitRoot.class,
+                        LondisteCommand.WaitProvider.class, LondisteCommand.NodeStatus.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
@@ -196,17 +200,11 @@ public final class LondisteCommand {
         @Option(names = "--no-triggers", description = "Do not create the replication triggers (root).")
         boolean noTriggers;
 
-        @Option(names = "--trigger-flags", paramLabel = "FLAGS", description = "Trigger flags (IUD, B/A, L/Q/J, S).")
-        String triggerFlags;
+        @Mixin
+        HandlerOptions handler;
 
-        @Option(names = "--trigger-arg", paramLabel = "ARG", description = "A custom trigger argument (repeatable).")
-        List<String> triggerArgs = new ArrayList<>();
-
-        @Option(names = "--handler", paramLabel = "NAME")
-        String handler;
-
-        @Option(names = "--handler-arg", paramLabel = "KEY=VALUE", description = "A handler argument (repeatable).")
-        List<String> handlerArgs = new ArrayList<>();
+        @Mixin
+        CopyNodeOptions copyNode;
 
         @Option(names = "--dest-table", paramLabel = "TABLE", description = "Apply into this table instead.")
         String destTable;
@@ -222,8 +220,9 @@ public final class LondisteCommand {
             if (tables.isEmpty() && !all) {
                 throw new IllegalArgumentException("name the tables to add, or --all");
             }
-            AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, triggerFlags, triggerArgs,
-                    handler, handlerArgs, destTable, copyCondition, null, maxParallelCopy);
+            AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, handler.triggerFlags,
+                    handler.triggerArgs, handler.handler, handler.handlerArgs, destTable, copyCondition,
+                    copyNode.copyNodeAttr(), maxParallelCopy);
             return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o));
         }
     }
@@ -244,9 +243,12 @@ public final class LondisteCommand {
         @Parameters(paramLabel = "TABLE", arity = "1..*")
         List<String> tables;
 
+        @Mixin
+        CopyNodeOptions copyNode;
+
         @Override
         int run(Connection c) throws Exception {
-            return report(new TableSetup(cf.queueName()).resync(c, tables));
+            return report(new TableSetup(cf.queueName()).resync(c, tables, copyNode.copyNodeAttr()));
         }
     }
 
@@ -302,14 +304,11 @@ public final class LondisteCommand {
              description = "Compare tables with the provider's at the same point of the queue (count and checksum);"
                            + " the exit code is the number of tables that differ.")
     static final class Compare extends Sub {
-        @Parameters(paramLabel = "TABLE", arity = "0..*")
-        List<String> tables = new ArrayList<>();
+        @Mixin
+        SamePointOptions tables;
 
         @Option(names = "--count-only", description = "Only count rows.")
         boolean countOnly;
-
-        @Option(names = "--force", description = "Wait for the worker past lock_timeout.")
-        boolean force;
 
         @Override
         public Integer call() throws Exception {
@@ -320,8 +319,8 @@ public final class LondisteCommand {
         @Override
         int run(Connection unused) throws Exception {
             int bad = 0;
-            for (TableCompare.Result r : new TableCompare(cf.queueName(), cf.lockTimeout(), force, countOnly)
-                    .compare(cf.jdbcUrl(), tables)) {
+            for (TableCompare.Result r : new TableCompare(cf.queueName(), cf.lockTimeout(), tables.force, countOnly)
+                    .compare(cf.jdbcUrl(), tables.tables)) {
                 if (r.skipped() != null) {
                     out().println(r.table() + ": skipped: " + r.skipped());
                     continue;
@@ -343,23 +342,17 @@ public final class LondisteCommand {
         @Parameters(paramLabel = "TABLE")
         String table;
 
-        @Option(names = "--handler", paramLabel = "NAME", required = true)
-        String handler;
-
-        @Option(names = "--handler-arg", paramLabel = "KEY=VALUE", description = "A handler argument (repeatable).")
-        List<String> handlerArgs = new ArrayList<>();
-
-        @Option(names = "--trigger-flags", paramLabel = "FLAGS")
-        String triggerFlags;
-
-        @Option(names = "--trigger-arg", paramLabel = "ARG")
-        List<String> triggerArgs = new ArrayList<>();
+        @Mixin
+        HandlerOptions handler;
 
         @Override
         int run(Connection c) throws Exception {
+            if (handler.handler == null) {
+                throw new IllegalArgumentException("--handler is missing: name the table's new handler");
+            }
             node(c);
-            AddTableOptions o = new AddTableOptions(false, false, false, triggerFlags, triggerArgs, handler, handlerArgs,
-                    null, null, null, null);
+            AddTableOptions o = new AddTableOptions(false, false, false, handler.triggerFlags, handler.triggerArgs,
+                    handler.handler, handler.handlerArgs, null, null, null, null);
             TableSetup.Outcome r = new TableSetup(cf.queueName()).changeHandler(c, table, o);
             out().println(r.note());
             return r.ok() ? 0 : 1;
@@ -479,10 +472,8 @@ public final class LondisteCommand {
         @Option(names = "--consumer", paramLabel = "NAME", description = "Another cascaded consumer than the worker.")
         String consumer;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
-                description = "Give up waiting for the worker to acknowledge after this long (exit 1); 0 waits for"
-                              + " ever.")
-        long timeout;
+        @Mixin
+        TimeoutOption timeout;
 
         abstract boolean pause();
 
@@ -493,11 +484,11 @@ public final class LondisteCommand {
             NodeClient.setPaused(c, cf.queueName(), who, pause());
             String what = pause() ? "paused" : "resumed";
             // the worker sets uptodate again when it has seen the flag
-            long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000_000L : Long.MAX_VALUE;
+            long deadline = timeout.deadline();
             while (!NodeClient.consumerState(c, cf.queueName(), who).uptodate()) {
                 if (System.nanoTime() > deadline) {
                     out().println("Consumer '" + who + "' on node '" + n.name() + "' tagged as " + what
-                                  + "; its worker did not acknowledge in " + timeout + " s (is it running?)");
+                                  + "; its worker did not acknowledge in " + timeout.seconds + " s (is it running?)");
                     return 1;
                 }
                 Thread.sleep(200);
@@ -526,13 +517,12 @@ public final class LondisteCommand {
     @Command(name = "wait-sync", mixinStandardHelpOptions = true,
              description = "Wait until every table of this node is in sync (state ok).")
     static final class WaitSync extends Sub {
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
-                description = "Give up after this long (exit 1); 0 waits for ever.")
-        long timeout;
+        @Mixin
+        TimeoutOption timeout;
 
         @Override
         int run(Connection c) throws Exception {
-            long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000_000L : Long.MAX_VALUE;
+            long deadline = timeout.deadline();
             String last = null;
             while (true) {
                 List<String> pending = new ArrayList<>();
@@ -587,6 +577,106 @@ public final class LondisteCommand {
             }
             LOG.info("londiste: worker {} stopped", cf.jobName());
             return 0;
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+             description = "Find the rows that differ from the provider's at the same point of the queue and write"
+                           + " the SQL that fixes them to fix.<table>.sql (--apply: run it here, one transaction per"
+                           + " table); the exit code is the number of tables that still differ.")
+    static final class Repair extends Sub {
+        @Mixin
+        SamePointOptions tables;
+
+        @Option(names = "--apply", description = "Apply the fixes here instead of writing them.")
+        boolean apply;
+
+        @Option(names = "--repair-where", paramLabel = "SQL", description = "Look only at the rows it selects.")
+        String repairWhere;
+
+        @Option(names = "--sort-bufsize", paramLabel = "SIZE",
+                description = "Accepted for londiste3's scripts; rows are sorted by the servers, not by sort(1).")
+        String sortBufsize;
+
+        @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = ".",
+                description = "Where the fix files go (default: the current directory, as londiste3).")
+        Path outputDir;
+
+        @Override
+        public Integer call() throws Exception {
+            cf = parent.config();
+            return run(null);
+        }
+
+        @Override
+        int run(Connection unused) throws Exception {
+            int bad = 0;
+            for (TableRepair.Result r : new TableRepair(cf.queueName(), cf.lockTimeout(), tables.force, repairWhere,
+                    apply, outputDir).repair(cf.jdbcUrl(), tables.tables)) {
+                if (r.skipped() != null) {
+                    out().println(r.table() + ": skipped: " + r.skipped());
+                    continue;
+                }
+                if (r.problem() != null) {
+                    out().println(r.table() + ": cannot repair: " + r.problem());
+                } else {
+                    out().println(r.table() + ": src: " + r.sourceRows() + " rows, dst: " + r.targetRows()
+                                  + " rows, missed: " + r.inserts() + " inserts, " + r.updates() + " updates, "
+                                  + r.deletes() + " deletes");
+                    if (r.fixFile() != null) {
+                        out().println(r.table() + ": fixes written to " + r.fixFile());
+                    } else if (r.applied()) {
+                        out().println(r.table() + ": " + r.fixes() + " fixes applied");
+                    }
+                }
+                if (r.bad()) {
+                    bad++;
+                }
+            }
+            return bad;
+        }
+    }
+
+    /** wait-root and wait-provider. */
+    abstract static class WaitTick extends Sub {
+        @Mixin
+        TimeoutOption timeout;
+
+        abstract boolean root();
+
+        @Override
+        int run(Connection c) throws Exception {
+            NodeWait wait = new NodeWait(cf.queueName(), out()::println);
+            boolean reached = root() ? wait.waitRoot(c, timeout.duration()) : wait.waitProvider(c, timeout.duration());
+            return reached ? 0 : 1;
+        }
+    }
+
+    @Command(name = "wait-root", mixinStandardHelpOptions = true,
+             description = "Wait until this node's worker is past the tick the root holds now.")
+    static final class WaitRoot extends WaitTick {
+        @Override
+        boolean root() {
+            return true;
+        }
+    }
+
+    @Command(name = "wait-provider", mixinStandardHelpOptions = true,
+             description = "Wait until this node's worker is past the tick its provider holds now.")
+    static final class WaitProvider extends WaitTick {
+        @Override
+        boolean root() {
+            return false;
+        }
+    }
+
+    @Command(name = "node-status", mixinStandardHelpOptions = true,
+             description = "This node: provider, subscribers, tables, lag, tick, flags and its worker's error"
+                           + " (exit 1 when there is one).")
+    static final class NodeStatus extends Sub {
+        @Override
+        int run(Connection c) throws Exception {
+            return new CascadeStatus(cf.queueName()).printNode(c, out());
         }
     }
 }
