@@ -13,6 +13,7 @@ import io.camelskytools.londiste.apply.EventKinds;
 import io.camelskytools.londiste.apply.RowWriter;
 import io.camelskytools.londiste.handler.TableHandlerCache;
 import io.camelskytools.londiste.copy.CopyCoordinator;
+import io.camelskytools.londiste.copy.CopyProgress;
 import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
@@ -85,6 +86,11 @@ public final class LondisteWorker implements AutoCloseable {
     }
 
     /** The settings the worker runs with. */
+    /** Each table's copy figures: the one running or the latest one done in this process. */
+    public Map<String, CopyProgress> copyProgress() {
+        return copies.progress();
+    }
+
     public WorkerSettings settings() {
         return settings;
     }

@@ -13,6 +13,7 @@ import io.camelskytools.londiste.admin.CascadeStatus;
 import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
+import io.camelskytools.londiste.admin.TableCreator;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.config.LondisteConfig;
@@ -217,6 +218,13 @@ public final class LondisteCommand {
         @Option(names = "--max-parallel-copy", paramLabel = "N")
         Integer maxParallelCopy;
 
+        @Option(names = "--create", description = "Create a missing table from the provider's: columns, primary key.")
+        boolean create;
+
+        @Option(names = "--create-full", description = "Create a missing table from the provider's with defaults,"
+                                                       + " constraints (no foreign keys) and indexes.")
+        boolean createFull;
+
         @Override
         int run(Connection c) throws Exception {
             if (tables.isEmpty() && !all) {
@@ -224,7 +232,9 @@ public final class LondisteCommand {
             }
             AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, triggerFlags, triggerArgs,
                     handler, handlerArgs, destTable, copyCondition, null, maxParallelCopy);
-            return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o));
+            TableCreator.Depth depth = createFull ? TableCreator.Depth.FULL
+                    : create ? TableCreator.Depth.MINIMAL : null;
+            return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o, depth));
         }
     }
 
@@ -258,7 +268,7 @@ public final class LondisteCommand {
         @Option(names = "--all", description = "Every sequence there is to add.")
         boolean all;
 
-        @Option(names = "--create", description = "Create a missing sequence here first.")
+        @Option(names = {"--create", "--create-full"}, description = "Create a missing sequence here first.")
         boolean create;
 
         @Override
