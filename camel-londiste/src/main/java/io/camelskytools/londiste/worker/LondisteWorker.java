@@ -114,20 +114,21 @@ public final class LondisteWorker implements AutoCloseable {
             throw new LondisteException(404, "this database is no node of queue " + settings.queue()
                                              + " (create-root, create-branch or create-leaf first)");
         }
-        if (node.isRoot()) {
-            rootDuties();
-            return -1;
-        }
         if (node.combinedQueue() != null) {
             throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
                                         + node.combinedQueue() + "): not supported by this worker yet");
         }
         state = NodeClient.consumerState(target, settings.queue(), node.worker());
-        // uptodate first, also when paused: it is how pause and resume know the worker saw them
+        // uptodate first, also when paused and on a root: it is how pause, resume and a
+        // takeover know the worker saw them
         if (!state.uptodate()) {
             NodeClient.setUptodate(target, settings.queue(), node.worker(), true);
         }
         if (state.paused()) {
+            return -1;
+        }
+        if (node.isRoot()) {
+            rootDuties();
             return -1;
         }
         connectProvider(state.providerLocation());

@@ -54,7 +54,10 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.WaitSync.class, LondisteCommand.Worker.class, LondisteCommand.AddSeq.class,
                         LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class,
                         LondisteCommand.ChangeHandler.class, LondisteCommand.ShowHandlers.class,
-                        LondisteCommand.Status.class})
+                        LondisteCommand.Status.class, CascadeCommands.Takeover.class,
+                        CascadeCommands.ChangeProvider.class, CascadeCommands.TagDead.class,
+                        CascadeCommands.TagAlive.class, CascadeCommands.DropNode.class,
+                        CascadeCommands.RenameNode.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
