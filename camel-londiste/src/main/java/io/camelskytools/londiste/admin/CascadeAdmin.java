@@ -3,6 +3,7 @@ package io.camelskytools.londiste.admin;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -15,12 +16,14 @@ import java.util.function.Consumer;
 
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.jdbc.QueryRows;
+import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.node.ResultRow;
+import io.camelskytools.pgq.client.PgqClient;
 
 /**
  * The cascade operations that touch several nodes: change-provider, takeover (switchover of
@@ -164,6 +167,9 @@ public final class CascadeAdmin implements AutoCloseable {
             log.accept("old root " + oldNode + " closed its queue at tick " + lastTick);
             waitForTick(newNode, lastTick);
         } else {
+            // paused first: a batch its worker had in hand when the root died is committed or gone
+            setPaused(newNode, newInfo.worker(), true);
+            closeMissingTick(newNode, newInfo.worker());
             lastTick = ((Number) QueryRows.list(db(newNode), "select last_tick_id from pgq.get_queue_info(?)", queue)
                     .get(0).get("last_tick_id")).longValue();
             // a sibling that got further from the dead root feeds the new root first
@@ -196,6 +202,29 @@ public final class CascadeAdmin implements AutoCloseable {
             demote(oldNode, 3, newNode);
             setPaused(oldNode, oldInfo.worker(), false);
             log.accept("old root " + oldNode + " is a branch of " + newNode + " now");
+        }
+    }
+
+    /**
+     * A branch commits a batch's events and then makes its tick in a second transaction; if
+     * its provider died in between, the events are there without their tick. Made now (the
+     * provider is gone, so with the current time), the failover tick covers them, and the
+     * old root's resurrection does not count them lost.
+     */
+    private void closeMissingTick(String node, String worker) throws SQLException {
+        long completed = NodeClient.consumerState(db(node), queue, worker).completedTick();
+        List<Map<String, Object>> top = QueryRows.list(db(node), "select t.tick_id, t.tick_event_seq from pgq.tick t"
+                + " join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = ?"
+                + " order by t.tick_id desc limit 1", queue);
+        long last = top.isEmpty() ? 0 : ((Number) top.get(0).get("tick_id")).longValue();
+        if (completed > last) {
+            // the tick moves the queue's event sequence: past the copied ids, so new events do not reuse them
+            String events = (String) QueryRows.list(db(node), "select queue_data_pfx from pgq.queue where queue_name = ?",
+                    queue).get(0).get("queue_data_pfx");
+            long seq = ((Number) QueryRows.list(db(node), "select coalesce(max(ev_id), 0) as m from "
+                    + SqlNames.quoteFqName(events), new Object[0]).get(0).get("m")).longValue();
+            PgqClient.externalTick(db(node), queue, completed, OffsetDateTime.now(), seq);
+            log.accept("node " + node + " had applied tick " + completed + " without making it: made it now");
         }
     }
 

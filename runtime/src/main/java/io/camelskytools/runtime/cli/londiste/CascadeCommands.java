@@ -1,11 +1,13 @@
 package io.camelskytools.runtime.cli.londiste;
 
 import java.sql.Connection;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.camelskytools.londiste.admin.CascadeAdmin;
+import io.camelskytools.londiste.admin.Resurrection;
 import io.camelskytools.londiste.node.LondisteException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,12 +34,20 @@ final class CascadeCommands {
         @Override
         int run(Connection c) throws Exception {
             node(c);
+            local = c;
             try (CascadeAdmin admin = new CascadeAdmin(cf.queueName(), c, Duration.ofSeconds(timeout),
                     line -> out().println(line))) {
                 admin.assumeDead(dead);
                 run(admin);
             }
             return 0;
+        }
+
+        private Connection local;
+
+        /** The connection to this node's database. */
+        Connection local() {
+            return local;
         }
 
         abstract void run(CascadeAdmin admin) throws Exception;
@@ -127,6 +137,16 @@ final class CascadeCommands {
         @Override
         void run(CascadeAdmin admin) throws Exception {
             admin.dropNode(node);
+        }
+    }
+
+    @Command(name = "resurrect", mixinStandardHelpOptions = true,
+             description = "Bring an old root back as a branch after a failover; its lost events go to "
+                           + Resurrection.DUMP_FILE + " in the current directory. The worker stays paused.")
+    static final class Resurrect extends CascadeSub {
+        @Override
+        void run(CascadeAdmin admin) throws Exception {
+            new Resurrection(cf.queueName(), line -> out().println(line)).run(local(), Path.of(Resurrection.DUMP_FILE));
         }
     }
 

@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.Status.class, CascadeCommands.Takeover.class,
                         CascadeCommands.ChangeProvider.class, CascadeCommands.TagDead.class,
                         CascadeCommands.TagAlive.class, CascadeCommands.DropNode.class,
-                        CascadeCommands.RenameNode.class})
+                        CascadeCommands.RenameNode.class, CascadeCommands.Resurrect.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
