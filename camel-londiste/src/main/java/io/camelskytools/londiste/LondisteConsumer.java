@@ -1,8 +1,10 @@
 package io.camelskytools.londiste;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.camelskytools.jdbc.ServerErrors;
+import io.camelskytools.londiste.copy.CopyProgress;
 import io.camelskytools.londiste.worker.LondisteWorker;
 import io.camelskytools.londiste.worker.WorkerSettings;
 import io.camelskytools.pgq.client.BatchInfo;
@@ -24,7 +26,7 @@ public class LondisteConsumer extends ScheduledPollConsumer implements ShutdownA
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteConsumer.class);
 
-    private LondisteWorker worker;
+    private volatile LondisteWorker worker;
     private Duration exceptionSleep;
     private Duration idleWait;
     private long quietUntil;
@@ -39,6 +41,12 @@ public class LondisteConsumer extends ScheduledPollConsumer implements ShutdownA
     @Override
     public LondisteEndpoint getEndpoint() {
         return (LondisteEndpoint) super.getEndpoint();
+    }
+
+    /** Each table's copy figures (rows, bytes, rate) in this worker; empty before it starts. */
+    public Map<String, CopyProgress> copyProgress() {
+        LondisteWorker w = worker;
+        return w == null ? Map.of() : w.copyProgress();
     }
 
     @Override

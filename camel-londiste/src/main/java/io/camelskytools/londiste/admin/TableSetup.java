@@ -3,6 +3,8 @@ package io.camelskytools.londiste.admin;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,15 @@ public final class TableSetup {
      */
     public List<Outcome> addTables(Connection c, List<String> patterns, boolean all, AddTableOptions options)
             throws SQLException {
+        return addTables(c, patterns, all, options, null);
+    }
+
+    /**
+     * As {@link #addTables(Connection, List, boolean, AddTableOptions)}, first making the
+     * tables missing here from the provider's structure ({@code create} null: none made).
+     */
+    public List<Outcome> addTables(Connection c, List<String> patterns, boolean all, AddTableOptions options,
+                                   TableCreator.Depth create) throws SQLException {
         NodeInfo node = requireNode(c);
         if (!node.isRoot()) {
             syncTableList(c, node);
@@ -61,17 +72,45 @@ public final class TableSetup {
         }
         String attrs = options.attrs();
         HandlerSpec handler = options.handlerSpec();
-        List<Outcome> out = new ArrayList<>();
+        // the handlers first: a bad name or argument changes nothing, not even a created table
+        Map<String, String[]> triggerArgs = new LinkedHashMap<>();
         for (String t : names) {
-            // the handler first: a bad name or argument changes nothing
             List<String> args = new ArrayList<>(List.of(options.triggerArgArray()));
             if (handler != null) {
                 Handlers.create(t, handler).addTriggerArgs(args);
             }
-            ResultRow r = TableClient.addTable(c, queue, t, args.toArray(String[]::new), attrs, options.destTable());
+            triggerArgs.put(t, args.toArray(String[]::new));
+        }
+        List<Outcome> out = new ArrayList<>();
+        if (create != null) {
+            createMissing(c, node, names, options.destTable(), new TableCreator(create), out);
+        }
+        for (String t : names) {
+            ResultRow r = TableClient.addTable(c, queue, t, triggerArgs.get(t), attrs, options.destTable());
             out.add(new Outcome(t, r.code(), r.note()));
         }
         return out;
+    }
+
+    private void createMissing(Connection c, NodeInfo node, List<String> names, String destTable,
+                               TableCreator creator, List<Outcome> out) throws SQLException {
+        if (node.isRoot()) {
+            for (String t : names) {
+                out.add(creator.createIfMissing(c, c, t, t));
+            }
+            return;
+        }
+        try (Connection provider = Connections.open(Conninfo.parse(node.providerLocation()).jdbcUrl(),
+                "londiste admin")) {
+            Map<String, String> providerNames = new HashMap<>();
+            for (TableInfo t : TableClient.tables(provider, queue)) {
+                providerNames.put(t.name(), t.destination());
+            }
+            for (String t : names) {
+                String dest = destTable == null ? t : (destTable.contains(".") ? destTable : "public." + destTable);
+                out.add(creator.createIfMissing(c, provider, providerNames.getOrDefault(t, t), dest));
+            }
+        }
     }
 
     /** change-handler: the table's new attributes and trigger args (the trigger is made again). */

@@ -27,6 +27,8 @@ public final class CopyCoordinator {
 
     private final WorkerSettings settings;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    /** The figures of each table's latest copy in this process, kept after it ends. */
+    private final Map<String, CopyProgress> latest = new LinkedHashMap<>();
     private ExecutorService pool;
 
     private record Running(CopyJob job, Future<?> future, long started) {
@@ -40,6 +42,7 @@ public final class CopyCoordinator {
     public synchronized void sync(Collection<TableInfo> tables, NodeInfo node, String providerNode,
                                   String providerLocation) {
         long now = System.nanoTime();
+        running.values().forEach(r -> remember(r.job()));
         running.values().removeIf(r -> r.future().isDone()
                                        && (r.job().failure() == null || now - r.started() > RETRY_AFTER_FAILURE_NANOS));
         int busy = 0;
@@ -74,6 +77,19 @@ public final class CopyCoordinator {
         Map<String, CopyJob> out = new LinkedHashMap<>();
         running.forEach((k, v) -> out.put(k, v.job()));
         return out;
+    }
+
+    /** Rows, bytes and rate of each table's copy: running now, or the latest one that ended. */
+    public synchronized Map<String, CopyProgress> progress() {
+        running.values().forEach(r -> remember(r.job()));
+        return new LinkedHashMap<>(latest);
+    }
+
+    private void remember(CopyJob job) {
+        CopyProgress p = job.progress();
+        if (p != null) {
+            latest.put(job.table(), p);
+        }
     }
 
     public synchronized void stop() {

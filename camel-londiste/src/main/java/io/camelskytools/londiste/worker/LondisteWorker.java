@@ -13,6 +13,7 @@ import io.camelskytools.londiste.apply.EventKinds;
 import io.camelskytools.londiste.apply.RowWriter;
 import io.camelskytools.londiste.handler.TableHandlerCache;
 import io.camelskytools.londiste.copy.CopyCoordinator;
+import io.camelskytools.londiste.copy.CopyProgress;
 import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
@@ -85,6 +86,11 @@ public final class LondisteWorker implements AutoCloseable {
     }
 
     /** The settings the worker runs with. */
+    /** Each table's copy figures: the one running or the latest one done in this process. */
+    public Map<String, CopyProgress> copyProgress() {
+        return copies.progress();
+    }
+
     public WorkerSettings settings() {
         return settings;
     }
@@ -108,20 +114,21 @@ public final class LondisteWorker implements AutoCloseable {
             throw new LondisteException(404, "this database is no node of queue " + settings.queue()
                                              + " (create-root, create-branch or create-leaf first)");
         }
-        if (node.isRoot()) {
-            rootDuties();
-            return -1;
-        }
         if (node.combinedQueue() != null) {
             throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
                                         + node.combinedQueue() + "): not supported by this worker yet");
         }
         state = NodeClient.consumerState(target, settings.queue(), node.worker());
-        // uptodate first, also when paused: it is how pause and resume know the worker saw them
+        // uptodate first, also when paused and on a root: it is how pause, resume and a
+        // takeover know the worker saw them
         if (!state.uptodate()) {
             NodeClient.setUptodate(target, settings.queue(), node.worker(), true);
         }
         if (state.paused()) {
+            return -1;
+        }
+        if (node.isRoot()) {
+            rootDuties();
             return -1;
         }
         connectProvider(state.providerLocation());

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.camelskytools.jdbc.Conninfo;
+import io.camelskytools.londiste.LondisteConsumer;
 import io.camelskytools.londiste.config.LondisteConfig;
+import io.camelskytools.londiste.copy.CopyProgress;
 import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.NodeClient;
@@ -22,6 +24,7 @@ import io.camelskytools.londiste.table.TableInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -31,7 +34,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * What {@code skytools run} shows of each Londiste node it works: every {@code period} the
  * node's lag (how old the tick it holds is, by its provider's clock), that tick, its tables'
  * states; as Prometheus gauges ({@code londiste.node.lag.seconds},
- * {@code londiste.node.tick}, {@code londiste.tables} by state), on the status page, and as
+ * {@code londiste.node.tick}, {@code londiste.tables} by state, {@code londiste.copy.rows},
+ * {@code londiste.copy.bytes} and {@code londiste.copy.rows.per.second} by table), on the status page, and as
  * a health check that is DOWN while the worker reports an error, the node cannot be read, or
  * it lags more than {@code maxLag} without being paused.
  */
@@ -59,6 +63,12 @@ public final class LondisteStats extends RouteBuilder {
                 .description("the last tick the node holds").register(meters);
         MultiGauge tables = meters == null ? null : MultiGauge.builder("londiste.tables")
                 .description("tables of the node by copy state (ok, copying, new)").register(meters);
+        MultiGauge copyRows = meters == null ? null : MultiGauge.builder("londiste.copy.rows")
+                .description("rows moved by the table's copy running now or by its latest one").register(meters);
+        MultiGauge copyBytes = meters == null ? null : MultiGauge.builder("londiste.copy.bytes")
+                .description("bytes moved by the table's copy running now or by its latest one").register(meters);
+        MultiGauge copyRate = meters == null ? null : MultiGauge.builder("londiste.copy.rows.per.second")
+                .description("rows per second of the table's copy running now or of its latest one").register(meters);
         HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
         if (health != null) {
             health.register(new NodeHealth("londiste-" + node.jobName()));
@@ -81,7 +91,25 @@ public final class LondisteStats extends RouteBuilder {
                     List<MultiGauge.Row<?>> rows = new ArrayList<>();
                     counts.forEach((state, n) -> rows.add(MultiGauge.Row.of(t.and("state", state), n)));
                     tables.register(rows, true);
+                    List<MultiGauge.Row<?>> cr = new ArrayList<>();
+                    List<MultiGauge.Row<?>> cb = new ArrayList<>();
+                    List<MultiGauge.Row<?>> rate = new ArrayList<>();
+                    copyProgress().forEach((table, p) -> {
+                        Tags tt = t.and("table", table);
+                        cr.add(MultiGauge.Row.of(tt, p.rows()));
+                        cb.add(MultiGauge.Row.of(tt, p.bytes()));
+                        rate.add(MultiGauge.Row.of(tt, p.rowsPerSecond()));
+                    });
+                    copyRows.register(cr, true);
+                    copyBytes.register(cb, true);
+                    copyRate.register(rate, true);
                 });
+    }
+
+    /** The copy figures of this node's worker when it runs in this process (skytools run). */
+    private Map<String, CopyProgress> copyProgress() {
+        Route route = getContext().getRoute("londiste-" + node.jobName());
+        return route != null && route.getConsumer() instanceof LondisteConsumer c ? c.copyProgress() : Map.of();
     }
 
     private static String bucket(String state) {

@@ -87,7 +87,9 @@ class RunLondisteTest {
                         .contains("\"public.t\":\"ok\"");
                 String metrics = get(http, mgmtPort, "/observe/metrics").body();
                 assertThat(metrics).contains("londiste_node_lag_seconds{node=\"n2\",queue=\"rq\"}")
-                        .contains("londiste_tables{node=\"n2\",queue=\"rq\",state=\"ok\"} 1.0");
+                        .contains("londiste_tables{node=\"n2\",queue=\"rq\",state=\"ok\"} 1.0")
+                        .contains("londiste_copy_rows{node=\"n2\",queue=\"rq\",table=\"public.t\"} 500.0")
+                        .contains("londiste_copy_bytes{node=\"n2\",queue=\"rq\",table=\"public.t\"}");
                 assertThat(get(http, mgmtPort, "/observe/health").statusCode()).isEqualTo(200);
             });
             // a change the leaf cannot apply: the worker reports it and health goes DOWN saying so

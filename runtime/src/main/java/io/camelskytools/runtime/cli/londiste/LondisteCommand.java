@@ -13,6 +13,7 @@ import io.camelskytools.londiste.admin.CascadeStatus;
 import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
+import io.camelskytools.londiste.admin.TableCreator;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.compare.TableRepair;
@@ -57,7 +58,10 @@ import picocli.CommandLine.Spec;
                         LondisteCommand.RemoveSeq.class, LondisteCommand.Execute.class, LondisteCommand.Compare.class,
                         LondisteCommand.ChangeHandler.class, LondisteCommand.ShowHandlers.class,
                         LondisteCommand.Status.class, LondisteCommand.Repair.class, LondisteCommand.WaitRoot.class,
-                        LondisteCommand.WaitProvider.class, LondisteCommand.NodeStatus.class})
+                        LondisteCommand.WaitProvider.class, LondisteCommand.NodeStatus.class,
+                        CascadeCommands.Takeover.class, CascadeCommands.ChangeProvider.class,
+                        CascadeCommands.TagDead.class, CascadeCommands.TagAlive.class, CascadeCommands.DropNode.class,
+                        CascadeCommands.RenameNode.class, CascadeCommands.Resurrect.class})
 public final class LondisteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteCommand.class);
@@ -215,6 +219,13 @@ public final class LondisteCommand {
         @Option(names = "--max-parallel-copy", paramLabel = "N")
         Integer maxParallelCopy;
 
+        @Option(names = "--create", description = "Create a missing table from the provider's: columns, primary key.")
+        boolean create;
+
+        @Option(names = "--create-full", description = "Create a missing table from the provider's with defaults,"
+                                                       + " constraints (no foreign keys) and indexes.")
+        boolean createFull;
+
         @Override
         int run(Connection c) throws Exception {
             if (tables.isEmpty() && !all) {
@@ -223,7 +234,9 @@ public final class LondisteCommand {
             AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, handler.triggerFlags,
                     handler.triggerArgs, handler.handler, handler.handlerArgs, destTable, copyCondition,
                     copyNode.copyNodeAttr(), maxParallelCopy);
-            return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o));
+            TableCreator.Depth depth = createFull ? TableCreator.Depth.FULL
+                    : create ? TableCreator.Depth.MINIMAL : null;
+            return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o, depth));
         }
     }
 
@@ -260,7 +273,7 @@ public final class LondisteCommand {
         @Option(names = "--all", description = "Every sequence there is to add.")
         boolean all;
 
-        @Option(names = "--create", description = "Create a missing sequence here first.")
+        @Option(names = {"--create", "--create-full"}, description = "Create a missing sequence here first.")
         boolean create;
 
         @Override

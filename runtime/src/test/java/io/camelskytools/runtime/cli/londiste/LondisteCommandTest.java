@@ -109,6 +109,16 @@ class LondisteCommandTest {
             Result removed = londiste(leaf, "remove-table", "orders");
             assertThat(removed.exit()).isZero();
             assertThat(londiste(leaf, "tables").out()).doesNotContain("orders");
+
+            // a table the leaf lacks is made from the root's
+            r.exec("create table public.items (id bigint primary key, name text not null)");
+            assertThat(londiste(root, "add-table", "items").exit()).isZero();
+            Result create = londiste(leaf, "add-table", "items", "--create");
+            assertThat(create.exit()).as(create.out() + create.err()).isZero();
+            assertThat(create.out()).contains("Table created: public.items");
+            assertThat(l.value("select format_type(atttypid, atttypmod) from pg_attribute"
+                               + " where attrelid = 'public.items'::regclass and attname = 'id'")).isEqualTo("bigint");
+            assertThat(londiste(leaf, "tables", "--names-only").out().strip()).isEqualTo("public.items");
         }
     }
 
