@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -60,10 +61,13 @@ final class LondisteBenchCommand implements Callable<Integer> {
             description = "pgqd, python londiste3's ticker (default ${DEFAULT-VALUE}; Debian: skytools3-ticker).")
     Path pgqd;
 
+    @Option(names = "--skip-python", description = "Leave python londiste3 out (quicker while tuning; no ratios to it).")
+    boolean skipPython;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        for (Path p : List.of(pgBin.resolve("pgbench"), londiste, pgqd)) {
+        for (Path p : skipPython ? List.of(pgBin.resolve("pgbench")) : List.of(pgBin.resolve("pgbench"), londiste, pgqd)) {
             if (!Files.isExecutable(p)) {
                 throw new SkytoolsConfig.ConfigException("bench londiste needs " + p + " (--pg-bin, --londiste, --pgqd)");
             }
@@ -80,10 +84,13 @@ final class LondisteBenchCommand implements Callable<Integer> {
                 "bench_lond_ours"), new BenchNode(provider, "bench_lond_py"), new BenchNode(target, "bench_lond_py"),
                 new BenchNode(provider, "bench_lond_native"), new BenchNode(target, "bench_lond_native"));
         try (BenchProcesses processes = new BenchProcesses(work)) {
-            List<ReplicationContender> contenders = List.of(
-                    new OurLondiste(nodes.get(0), nodes.get(1), Duration.ofMillis(tickerMillis)),
-                    new PythonLondiste(nodes.get(2), nodes.get(3), processes, work, londiste.toString(), pgqd.toString()),
-                    new NativeReplication(nodes.get(4), nodes.get(5)));
+            List<ReplicationContender> contenders = new ArrayList<>();
+            contenders.add(new OurLondiste(nodes.get(0), nodes.get(1), Duration.ofMillis(tickerMillis)));
+            if (!skipPython) {
+                contenders.add(new PythonLondiste(nodes.get(2), nodes.get(3), processes, work, londiste.toString(),
+                        pgqd.toString()));
+            }
+            contenders.add(new NativeReplication(nodes.get(4), nodes.get(5)));
             try {
                 new LondisteBenchmark(contenders, new PgbenchTables(pgBin.toString(), processes, work), out, scale,
                         transactions, tps, lagSeconds).run();
