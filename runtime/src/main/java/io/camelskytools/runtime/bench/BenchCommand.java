@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code skytools bench}: the component benchmark against a database, with ratios to the plain-PostgreSQL limit. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = WalBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {WalBenchCommand.class, LondisteBenchCommand.class},
          description = "Measure consumer, producer and latency against the plain-PostgreSQL limit (and pgqd when"
                        + " installed). Without --db and with nothing configured: on a throwaway embedded PostgreSQL."
-                       + " `bench walmgr`: WAL archiving against pg_receivewal.")
+                       + " `bench walmgr`: WAL archiving against pg_receivewal; `bench londiste`: replication against"
+                       + " python londiste3 and native logical replication.")
 public final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand
