@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.camelskytools.londiste.admin.AddTableOptions;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.TableSetup;
+import io.camelskytools.londiste.compare.TableCompare;
 import io.camelskytools.londiste.config.LondisteConfig;
 import io.camelskytools.londiste.worker.LondisteWorker;
 import io.camelskytools.londiste.worker.WorkerLoop;
@@ -87,6 +88,7 @@ class Londiste3InteropTest {
                 assertThat(load.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(load.exitValue()).isZero();
                 awaitIdentical(root, leaf);
+                bothToolsCompareEqual(leafConfig);
             }
         }
     }
@@ -116,6 +118,7 @@ class Londiste3InteropTest {
                 assertThat(load.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(load.exitValue()).isZero();
                 awaitIdentical(root, leaf);
+                bothToolsCompareEqual(LondisteConfig.load(dir.resolve("leafdb.ini")));
             }
         }
     }
@@ -175,6 +178,16 @@ class Londiste3InteropTest {
         for (WorkerLoop w : workers) {
             assertThat(w.lastFailure()).isNull();
         }
+    }
+
+    /** londiste3's compare and ours on the leaf: every table equal to the root's at one point of the queue. */
+    private void bothToolsCompareEqual(LondisteConfig leafConfig) throws Exception {
+        String python = londiste("leafdb", "compare");
+        assertThat(python).doesNotContain("do not match");
+        List<TableCompare.Result> ours = new TableCompare(leafConfig.queueName(), Duration.ofSeconds(30), false, false)
+                .compare(leafConfig.jdbcUrl(), List.of());
+        assertThat(ours).extracting(TableCompare.Result::table).containsExactlyInAnyOrderElementsOf(TABLES);
+        assertThat(ours).allMatch(r -> r.skipped() == null && !r.differs());
     }
 
     private static String contents(Sql s, String table) throws Exception {
