@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -16,9 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * What every queue and consumer of a database looks like, read from the database every
@@ -69,9 +66,9 @@ public final class DatabaseStats extends RouteBuilder {
                         + " rolled-back inserts count)").register(meters);
         HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
         if (health != null) {
-            health.register(new StatsHealth("pgq-ticker-" + db, () -> tickerProblem));
+            health.register(new ProblemHealthCheck("pgq", "pgq-ticker-" + db, () -> tickerProblem, () -> details));
             if (maxConsumerLag != null) {
-                health.register(new StatsHealth("pgq-consumers-" + db, () -> consumerProblem));
+                health.register(new ProblemHealthCheck("pgq", "pgq-consumers-" + db, () -> consumerProblem, () -> details));
             }
         }
         DataSource ds = getContext().getRegistry().lookupByNameAndType(bean, DataSource.class);
@@ -139,45 +136,5 @@ public final class DatabaseStats extends RouteBuilder {
 
     private static double seconds(Duration d) {
         return d.toNanos() / 1e9;
-    }
-
-    /** UP while the problem its supplier reports is null. */
-    private final class StatsHealth implements HealthCheck {
-
-        private final String id;
-        private final Supplier<String> problem;
-        private boolean enabled = true;
-
-        StatsHealth(String id, Supplier<String> problem) {
-            this.id = id;
-            this.problem = problem;
-        }
-
-        @Override
-        public String getGroup() {
-            return "pgq";
-        }
-
-        @Override
-        public String getId() {
-            return id;
-        }
-
-        @Override
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        @Override
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public Result call(Map<String, Object> options) {
-            HealthCheckResultBuilder r = HealthCheckResultBuilder.on(this).details(details);
-            String p = problem.get();
-            return (p == null ? r.up() : r.down().message(p)).build();
-        }
     }
 }

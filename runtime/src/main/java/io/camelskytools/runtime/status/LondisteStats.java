@@ -26,9 +26,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * What {@code skytools run} shows of each Londiste node it works: every {@code period} the
@@ -71,7 +69,8 @@ public final class LondisteStats extends RouteBuilder {
                 .description("rows per second of the table's copy running now or of its latest one").register(meters);
         HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
         if (health != null) {
-            health.register(new NodeHealth("londiste-" + node.jobName()));
+            health.register(new ProblemHealthCheck("londiste", "londiste-" + node.jobName(), () -> problem,
+                    () -> Map.of("queue", node.queueName(), "job", node.jobName())));
         }
         from("timer:londiste-stats-" + node.jobName() + "?delay=0&period=" + period.toMillis())
                 .routeId("londiste-stats-" + node.jobName())
@@ -167,44 +166,5 @@ public final class LondisteStats extends RouteBuilder {
     private StatusBoard.LondisteRow failed(String why) {
         return new StatusBoard.LondisteRow(node.jobName(), node.queueName(), null, null, null, null, false, why,
                 Map.of());
-    }
-
-    /** UP while the last read found no problem. */
-    private final class NodeHealth implements HealthCheck {
-
-        private final String id;
-        private boolean enabled = true;
-
-        NodeHealth(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String getGroup() {
-            return "londiste";
-        }
-
-        @Override
-        public String getId() {
-            return id;
-        }
-
-        @Override
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        @Override
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public Result call(Map<String, Object> options) {
-            HealthCheckResultBuilder r = HealthCheckResultBuilder.on(this)
-                    .details(Map.of("queue", node.queueName(), "job", node.jobName()));
-            String p = problem;
-            return (p == null ? r.up() : r.down().message(p)).build();
-        }
     }
 }
