@@ -250,6 +250,7 @@ declare
     v_node record;
     v_queue record;
     v_event_seq int8;
+    v_lock_timeout text;
 begin
     select n.node_type, n.worker_name into v_node
       from pgq_node.node_info n where n.queue_name = i_queue_name
@@ -264,6 +265,28 @@ begin
         return;
     end if;
 
+    if i_step = 2 then
+        -- A producer reads queue_disable_insert and then locks the event table for its INSERT;
+        -- one that read it before step 1 committed may wait for the lock below and insert after
+        -- the last tick, an event no subscriber would ever read. Every reader of pgq.queue
+        -- holds its lock to the end of its transaction: this one waits until those that might
+        -- still have seen writing enabled are gone (pgq stalls in this database meanwhile, so
+        -- not for longer than lock_timeout, 30 s when the session has none).
+        -- the session's own lock_timeout when it has one
+        v_lock_timeout := pg_catalog.current_setting('lock_timeout');
+        if v_lock_timeout = '0' then
+            perform pg_catalog.set_config('lock_timeout', '30s', true);
+        end if;
+        begin
+            lock table pgq.queue in access exclusive mode;
+            perform pg_catalog.set_config('lock_timeout', v_lock_timeout, true);
+        exception when lock_not_available then
+            raise exception 'demote_root step 2: transactions that read pgq.queue before writing to queue % was disabled still run after % (pids %); end them and run step 2 again',
+                i_queue_name, pg_catalog.current_setting('lock_timeout'), (select pg_catalog.string_agg(l.pid::text, ', ') from pg_catalog.pg_locks l
+                                where l.relation = 'pgq.queue'::pg_catalog.regclass and l.granted
+                                  and l.pid <> pg_catalog.pg_backend_pid());
+        end;
+    end if;
     if i_step > 1 then
         select q.queue_data_pfx, q.queue_tick_seq, q.queue_event_seq into v_queue
           from pgq.queue q

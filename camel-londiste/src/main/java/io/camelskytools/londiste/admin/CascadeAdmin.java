@@ -2,6 +2,7 @@ package io.camelskytools.londiste.admin;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ public final class CascadeAdmin implements AutoCloseable {
             }
             setPaused(oldNode, oldInfo.worker(), true);
             demote(oldNode, 1, newNode);
-            lastTick = demote(oldNode, 2, newNode);
+            lastTick = lastTickAfterProducers(oldNode, newNode);
             log.accept("old root " + oldNode + " closed its queue at tick " + lastTick);
             waitForTick(newNode, lastTick);
         } else {
@@ -225,6 +226,41 @@ public final class CascadeAdmin implements AutoCloseable {
                     + SqlNames.quoteFqName(events), new Object[0]).get(0).get("m")).longValue();
             PgqClient.externalTick(db(node), queue, completed, OffsetDateTime.now(), seq);
             log.accept("node " + node + " had applied tick " + completed + " without making it: made it now");
+        }
+    }
+
+    /**
+     * demote_root step 2 behind a lock on pgq.queue: a producer that read the queue as open
+     * before step 1 still holds its lock on pgq.queue, and would otherwise insert after the last
+     * tick (Skytools' step 2 waits only for producers already inside the event table; ours
+     * takes this lock itself, this covers a Skytools schema).
+     */
+    private long lastTickAfterProducers(String node, String newProvider) throws SQLException {
+        Connection c = db(node);
+        if (!Boolean.TRUE.equals(QueryRows.list(c, "select pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as ok",
+                new Object[0]).get(0).get("ok"))) {
+            log.accept("no UPDATE right on pgq.queue of " + node + ": step 2 without waiting for open producers");
+            return demote(node, 2, newProvider);
+        }
+        c.setAutoCommit(false);
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute("set local lock_timeout = '30s'");
+                st.execute("lock table pgq.queue in access exclusive mode");
+            }
+            long last = demote(node, 2, newProvider);
+            c.commit();
+            return last;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            if ("55P03".equals(e instanceof SQLException se ? se.getSQLState() : null)) {
+                throw new LondisteException(409, "old root " + node + ": transactions that read pgq.queue before"
+                                                 + " writing was disabled still run after 30 s; end them and run"
+                                                 + " the takeover again");
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -147,8 +147,10 @@ public final class LondisteWorker implements AutoCloseable {
         copies.sync(tables.values(), node, state.providerNode(), providerLocation);
         try {
             int n = -1;
-            if (busy) {
-                // behind, perhaps: merged ticks if there are enough events, else the next tick's batch
+            if (busy && !node.isBranch()) {
+                // behind, perhaps: merged ticks if there are enough events, else the next tick's batch.
+                // Not on a branch: its queue keeps every tick of its provider, so that a node below
+                // can move to a sibling, or the branch take over, at whatever tick it stands
                 n = processor(node.worker(), true).processNext(provider);
             }
             if (n < 0) {

@@ -113,6 +113,69 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
         }
     }
 
+    /**
+     * A producer that read the queue as open just before step 1 committed and inserts only
+     * after it (a repeatable-read snapshot holds that instant still). Ours: step 2 waits for
+     * it, so its event lies inside the last tick. Skytools: step 2 does not wait, the event
+     * comes after the last tick and no subscriber would read it (docs/compatibility.md).
+     */
+    @Test
+    void stepTwoWaitsForAProducerThatSawTheQueueOpen() throws Exception {
+        String q = "lateq";
+        try (Sql n1 = PG.db(0).open(); Sql producer = PG.db(0).open()) {
+            createRoot(n1, q, "m1", "m1_worker", location(PG.db(0)));
+            tick(n1, q);
+            producer.begin();
+            producer.exec("set transaction isolation level repeatable read");
+            assertThat(producer.value("select queue_disable_insert from pgq.queue where queue_name = ?", q))
+                    .isEqualTo(false);
+            expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, "m2");
+            CompletableFuture<Map<String, Object>> step2 = CompletableFuture.supplyAsync(() -> {
+                try (Sql s = PG.db(0).open()) {
+                    return node(s, "demote_root", q, 2, "m2");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            if (skytools()) {
+                step2.get(30, TimeUnit.SECONDS);
+            } else {
+                await().atMost(Duration.ofSeconds(30)).until(() -> n1.longValue("select count(*) from pg_stat_activity"
+                        + " where wait_event_type = 'Lock' and query like '%demote_root%'") == 1);
+                assertThat(step2).isNotDone();
+            }
+            producer.exec("select pgq.insert_event(?, 'e', 'seen-open')", q);
+            producer.commit();
+            long lastTick = ((Number) step2.get(30, TimeUnit.SECONDS).get("last_tick")).longValue();
+            String events = (String) n1.value("select queue_data_pfx from pgq.queue where queue_name = ?", q);
+            Object insideLastTick = n1.value("select pg_catalog.txid_visible_in_snapshot(e.ev_txid, t.tick_snapshot)"
+                    + " from " + events + " e, pgq.tick t join pgq.queue qu on qu.queue_id = t.tick_queue"
+                    + " where e.ev_data = 'seen-open' and qu.queue_name = ? and t.tick_id = ?", q, lastTick);
+            assertThat(insideLastTick).isEqualTo(!skytools());
+        }
+    }
+
+    /** Step 2 gives up after 30 s behind a transaction that keeps pgq.queue, and says which. */
+    @Test
+    void stepTwoNamesTheTransactionItCannotWaitOut() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(skytools(), "Skytools' step 2 does not wait for readers of pgq.queue");
+        String q = "stuckq";
+        try (Sql n1 = PG.db(0).open(); Sql idle = PG.db(0).open()) {
+            createRoot(n1, q, "s1", "s1_worker", location(PG.db(0)));
+            tick(n1, q);
+            idle.begin();
+            idle.value("select count(*) from pgq.queue");
+            long pid = idle.longValue("select pg_backend_pid()");
+            expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, "s2");
+            n1.exec("set lock_timeout = '1s'");
+            String error = n1.error("select * from pgq_node.demote_root(?, 2, 's2')", q);
+            idle.rollback();
+            assertThat(error).contains("demote_root step 2").contains("still run").contains(String.valueOf(pid));
+            Map<String, Object> last = node(n1, "demote_root", q, 2, "s2");
+            assertThat(last).containsEntry("ret_code", 200);
+        }
+    }
+
     @Test
     void failoverPromotesABranchAndLeavesAGravestoneForTheDeadRoot() throws Exception {
         try (Sql n1 = PG.db(0).open(); Sql n2 = PG.db(1).open(); Sql n3 = PG.db(2).open();
