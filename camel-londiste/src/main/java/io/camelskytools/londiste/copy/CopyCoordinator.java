@@ -1,8 +1,10 @@
 package io.camelskytools.londiste.copy;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,6 +31,8 @@ public final class CopyCoordinator {
     private final Map<String, Running> running = new LinkedHashMap<>();
     /** The figures of each table's latest copy in this process, kept after it ends. */
     private final Map<String, CopyProgress> latest = new LinkedHashMap<>();
+    /** Tables whose copy waits for the provider to have them in sync (said once). */
+    private final Set<String> waiting = new HashSet<>();
     private ExecutorService pool;
 
     private record Running(CopyJob job, Future<?> future, long started) {
@@ -43,6 +47,11 @@ public final class CopyCoordinator {
                                   String providerLocation) {
         long now = System.nanoTime();
         running.values().forEach(r -> remember(r.job()));
+        for (Running r : running.values()) {
+            if (r.future().isDone()) {
+                noteWait(r.job());
+            }
+        }
         running.values().removeIf(r -> r.future().isDone()
                                        && (r.job().failure() == null || now - r.started() > RETRY_AFTER_FAILURE_NANOS));
         int busy = 0;
@@ -66,8 +75,10 @@ public final class CopyCoordinator {
             }
             CopyJob job = new CopyJob(settings.queue(), t.name(), node.worker(), settings.targetUrl(), providerNode,
                     providerLocation, settings.fetchSize());
-            LOG.info("londiste {}: {} copy of {} (state {})", settings.queue(), resume ? "resuming the" : "starting the",
-                    t.name(), s);
+            if (!waiting.contains(t.name())) {
+                LOG.info("londiste {}: {} copy of {} (state {})", settings.queue(),
+                        resume ? "resuming the" : "starting the", t.name(), s);
+            }
             running.put(t.name(), new Running(job, pool().submit(job), now));
         }
     }
@@ -83,6 +94,18 @@ public final class CopyCoordinator {
     public synchronized Map<String, CopyProgress> progress() {
         running.values().forEach(r -> remember(r.job()));
         return new LinkedHashMap<>(latest);
+    }
+
+    /** One line when a table's copy starts waiting for its provider, none for each retry. */
+    private void noteWait(CopyJob job) {
+        if (job.failure() instanceof ProviderNotReady w) {
+            if (waiting.add(job.table())) {
+                LOG.info("londiste {}: copy of {} waits: {} (tried again every {} s)", settings.queue(), job.table(),
+                        w.getMessage(), RETRY_AFTER_FAILURE_NANOS / 1_000_000_000L);
+            }
+        } else {
+            waiting.remove(job.table());
+        }
     }
 
     private void remember(CopyJob job) {

@@ -117,6 +117,9 @@ public final class CopyJob implements Runnable {
                 }
                 catchUp(provider, target, consumer);
             }
+        } catch (ProviderNotReady e) {
+            // the coordinator says so once and tries again
+            failure = e;
         } catch (Exception e) {
             failure = e;
             if (!stopped) {
@@ -129,8 +132,7 @@ public final class CopyJob implements Runnable {
             throws SQLException {
         TableInfo onProvider = TableClient.table(provider, queue, table);
         if (onProvider == null || !onProvider.local() || onProvider.state().phase() != CopyState.Phase.OK) {
-            throw new LondisteException("table " + table + " is not in sync on node " + sourceNode
-                                        + ": cannot copy it from there yet");
+            throw new ProviderNotReady("table " + table + " is not in sync on node " + sourceNode + " yet");
         }
         // the consumer first: every change after its tick reaches the catch-up
         PgqClient.unregisterConsumer(provider, queue, consumer);
@@ -270,6 +272,7 @@ public final class CopyJob implements Runnable {
                 handler.handler().discard();
             }
             handler = TableHandlerCache.get(handlers, table);
+            writer.startBatch();
             this.batch = batch;
             return CascadedBatch.begin(target, queue, consumer, batch, completed, this::finishBatch);
         }

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.camelskytools.londiste.apply.EventKinds;
 import io.camelskytools.londiste.apply.RowWriter;
@@ -66,6 +68,7 @@ public final class LondisteWorker implements AutoCloseable {
     private String providerLocation;
     private RowWriter writer;
     /** Reads the next tick's batch: what a worker that has caught up takes. */
+    private ExecutorService prefetcher;
     private BatchProcessor processor;
     /** Reads ticks merged up to {@link #CATCH_UP_EVENTS}: what a worker that is behind takes. */
     private BatchProcessor catchUpProcessor;
@@ -187,13 +190,26 @@ public final class LondisteWorker implements AutoCloseable {
         return new BatchProcessor(new QueueBatchReader(settings.queue(), worker, window, settings.fetchSize()),
                 settings.fetchSize(), EventGrouping.chunksOf(settings.fetchSize()), this::apply,
                 new FailBatch(worker + " on " + settings.queue()), this::begin, Duration.ZERO,
-                NoopConsumerMetrics.INSTANCE);
+                NoopConsumerMetrics.INSTANCE).prefetchOn(prefetcher());
+    }
+
+    /** One thread that reads the provider's next chunk while the target applies this one. */
+    private ExecutorService prefetcher() {
+        if (prefetcher == null) {
+            prefetcher = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "londiste-prefetch-" + settings.queue());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return prefetcher;
     }
 
     /** Opens the batch's target transaction, after the copy hand-over has had its say. */
     private TargetTransaction begin(BatchInfo batch) throws SQLException {
         handOver(batch);
         lastBatch = batch;
+        writer.startBatch();
         // handlers still marked touched saw a batch that did not commit
         for (TableHandlerCache.Entry e : touched) {
             e.handler().discard();
@@ -399,6 +415,10 @@ public final class LondisteWorker implements AutoCloseable {
     public void close() {
         copies.stop();
         dropConnections();
+        if (prefetcher != null) {
+            prefetcher.shutdownNow();
+            prefetcher = null;
+        }
     }
 
     private void dropConnections() {

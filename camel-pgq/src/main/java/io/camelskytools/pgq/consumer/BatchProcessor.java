@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.PgqEvent;
@@ -30,6 +31,8 @@ public final class BatchProcessor {
     private final TargetTransactions targets;
     private final Duration retryDelay;
     private final ConsumerMetrics metrics;
+    /** Where a streamed batch's next chunk is fetched while this one is handed on; null: no prefetch. */
+    private Executor prefetcher;
     /**
      * Events of the batch in hand not handed on yet, at least 1 from asking for a batch until
      * it is finished (a streamed batch's size is not known): what a graceful stop waits for.
@@ -52,6 +55,16 @@ public final class BatchProcessor {
         this.targets = targets;
         this.retryDelay = retryDelay;
         this.metrics = metrics;
+    }
+
+    /**
+     * Fetches each streamed batch's next chunk on {@code executor} while the current one is
+     * handed on (worth it when handing on waits for another server, as a Londiste worker's
+     * target); the executor must not run two fetches of one processor at once.
+     */
+    public BatchProcessor prefetchOn(Executor executor) {
+        this.prefetcher = executor;
+        return this;
     }
 
     /**
@@ -88,7 +101,7 @@ public final class BatchProcessor {
                 reader.finish(c, batch, List.of(), retryDelay);
                 return 0;
             }
-            try (BatchEvents events = BatchEvents.open(c, batch, fetchSize)) {
+            try (BatchEvents events = BatchEvents.open(c, batch, fetchSize, prefetcher)) {
                 count = handOn(batch.info(), events, retries);
                 if (target != null) {
                     target.commit();

@@ -7,6 +7,10 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.camelskytools.pgq.client.PgqEvent;
 import io.camelskytools.pgq.harness.PgExtension;
@@ -87,6 +91,42 @@ class BatchProcessorTest {
                     }, new FailBatch("app on q"), null, Duration.ZERO, NoopConsumerMetrics.INSTANCE);
             assertThat(retry.processNext(c)).isEqualTo(5);
             assertThat(again).containsExactly("e1", "e2", "e3", "e4", "e5");
+        }
+    }
+
+    @Test
+    void chunksFetchedAheadArriveInOrderAndAFailureMidBatchLeavesItWhole() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicInteger fetchesAhead = new AtomicInteger();
+        Executor ahead = r -> {
+            fetchesAhead.incrementAndGet();
+            pool.execute(r);
+        };
+        try (Sql s = PG.db().open(); Connection c = PG.db().connect()) {
+            queueWithEvents(s, 7);
+            List<String> seen = new ArrayList<>();
+            BatchProcessor failing = new BatchProcessor(new QueueBatchReader("q", "app", BatchWindow.EVERY_TICK, 2), 2,
+                    EventGrouping.chunksOf(2), (batch, events) -> {
+                        events.stream().map(PgqEvent::data).forEach(seen::add);
+                        return seen.size() >= 4 ? new IllegalStateException("target refused") : null;
+                    }, new FailBatch("app on q"), null, Duration.ZERO, NoopConsumerMetrics.INSTANCE).prefetchOn(ahead);
+            assertThatThrownBy(() -> failing.processNext(c)).isInstanceOf(PgqBatchFailedException.class);
+            assertThat(c.getAutoCommit()).as("the read transaction is over, no fetch left on the connection").isTrue();
+            assertThat(s.value("select current_batch from pgq.get_consumer_info('q', 'app')")).isNotNull();
+
+            seen.clear();
+            BatchProcessor processor = new BatchProcessor(new QueueBatchReader("q", "app", BatchWindow.EVERY_TICK, 2), 2,
+                    EventGrouping.chunksOf(2), (batch, events) -> {
+                        events.stream().map(PgqEvent::data).forEach(seen::add);
+                        return null;
+                    }, new FailBatch("app on q"), null, Duration.ZERO, NoopConsumerMetrics.INSTANCE).prefetchOn(ahead);
+            int before = fetchesAhead.get();
+            assertThat(processor.processNext(c)).isEqualTo(7);
+            assertThat(seen).containsExactly("e1", "e2", "e3", "e4", "e5", "e6", "e7");
+            assertThat(fetchesAhead.get() - before).as("chunks 2..4 and the end were fetched ahead").isEqualTo(4);
+            assertThat(s.value("select current_batch from pgq.get_consumer_info('q', 'app')")).as("finished").isNull();
+        } finally {
+            pool.shutdownNow();
         }
     }
 
