@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What pgqd does, as Camel routes: for every database (a DataSource bean name) tick all
- * queues every tickerPeriod, move due retry events every retryPeriod, and run one round of
+ * queues every tickerPeriod (10 ms) while some queue ticked within the last second, else
+ * every idlePeriod (250 ms), move due retry events every retryPeriod, and run one round of
  * pgq.maint_operations() every maintPeriod (each step in its own transaction).
  * <pre>
  * context.addRoutes(new PgqTickerRoutes().database("orders-db").tickerPeriod(Duration.ofMillis(200)));
@@ -26,9 +27,12 @@ import org.slf4j.LoggerFactory;
 public class PgqTickerRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqTickerRoutes.class);
+    /** How long after its last tick a database counts as busy. */
+    private static final Duration BUSY_FOR = Duration.ofSeconds(1);
 
     private final List<String> databases = new ArrayList<>();
-    private Duration tickerPeriod = Duration.ofSeconds(1);
+    private Duration tickerPeriod = Duration.ofMillis(10);
+    private Duration idlePeriod = Duration.ofMillis(250);
     private Duration retryPeriod = Duration.ofSeconds(30);
     private Duration maintPeriod = Duration.ofSeconds(120);
 
@@ -43,6 +47,12 @@ public class PgqTickerRoutes extends RouteBuilder {
 
     public PgqTickerRoutes tickerPeriod(Duration period) {
         this.tickerPeriod = positive("tickerPeriod", period);
+        return this;
+    }
+
+    /** How often the ticker calls a database where no queue ticked for a second (at least tickerPeriod). */
+    public PgqTickerRoutes idlePeriod(Duration period) {
+        this.idlePeriod = positive("idlePeriod", period);
         return this;
     }
 
@@ -65,8 +75,11 @@ public class PgqTickerRoutes extends RouteBuilder {
         OutageLog outage = new OutageLog();
         onException(Exception.class).handled(true).process(outage);
         for (String db : databases) {
+            Duration idle = idlePeriod.compareTo(tickerPeriod) < 0 ? tickerPeriod : idlePeriod;
+            TickerPace pace = new TickerPace(idle.toNanos(), BUSY_FOR.toNanos());
             from(timer("pgq-ticker-" + db, tickerPeriod)).routeId("pgq-ticker-" + db)
-                    .process(new TickerJob(db, TickerJob.TICK))
+                    .filter(e -> pace.due(System.nanoTime()))
+                    .process(new TickerJob(db, TickerJob.TICK, pace))
                     .process(outage::recovered)
                     .filter(simple("${body} > 0"))
                     .log(LoggingLevel.DEBUG, "pgq ticker " + db + ": ${body} queue(s) ticked");

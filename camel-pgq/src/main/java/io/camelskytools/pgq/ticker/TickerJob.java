@@ -30,18 +30,34 @@ final class TickerJob implements Processor {
 
     private final String dataSourceBean;
     private final Call call;
+    private final TickerPace pace;
     private volatile DataSource dataSource;
 
     TickerJob(String dataSourceBean, Call call) {
+        this(dataSourceBean, call, null);
+    }
+
+    /** A job whose calls (and what they did) set the ticker's {@code pace}. */
+    TickerJob(String dataSourceBean, Call call, TickerPace pace) {
         this.dataSourceBean = dataSourceBean;
         this.call = call;
+        this.pace = pace;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         try (Connection c = dataSource(exchange).getConnection()) {
             c.setAutoCommit(true);
-            exchange.getMessage().setBody(call.run(c));
+            long done = call.run(c);
+            if (pace != null) {
+                pace.called(System.nanoTime(), done);
+            }
+            exchange.getMessage().setBody(done);
+        } catch (Exception e) {
+            if (pace != null) {
+                pace.failed(System.nanoTime());
+            }
+            throw e;
         }
     }
 
