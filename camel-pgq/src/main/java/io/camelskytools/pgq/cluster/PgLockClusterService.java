@@ -127,7 +127,7 @@ public class PgLockClusterService extends AbstractCamelClusterService<PgLockClus
     }
 
     /** hostname-pid: readable in pg_stat_activity and distinct per process. */
-    static String defaultMemberId() {
+    public static String defaultMemberId() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
