@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 import io.camelskytools.londiste.LondisteWorkerRoutes;
@@ -25,11 +27,15 @@ final class LondisteWorkers {
     private LondisteWorkers() {
     }
 
-    /** Adds the worker routes and, with {@code board}, their status routes (gauges, health, status page). */
-    static void configure(Main main, SkytoolsConfig config, StatusBoard board, PrintWriter out) throws IOException {
+    /**
+     * Adds the worker routes and, with {@code board}, their status routes (gauges, health, status
+     * page); returns the worker routes' ids.
+     */
+    static List<String> configure(Main main, SkytoolsConfig config, StatusBoard board, PrintWriter out) throws IOException {
         TreeSet<String> names = config.prefixedNames(PREFIX);
+        List<String> workers = new ArrayList<>();
         if (names.isEmpty()) {
-            return;
+            return workers;
         }
         LondisteWorkerRoutes routes = new LondisteWorkerRoutes();
         for (String name : names) {
@@ -44,6 +50,7 @@ final class LondisteWorkers {
                 throw new SkytoolsConfig.ConfigException(PREFIX + name + ".config: " + e.getMessage());
             }
             routes.node(cf);
+            workers.add("londiste-" + cf.jobName());
             main.configure().addRoutesBuilder(new LondisteStats(cf,
                     config.duration("skytools.stats.period", Duration.ofSeconds(10)),
                     config.duration("skytools.health.max-londiste-lag", Duration.ofMinutes(3)), board));
@@ -51,5 +58,6 @@ final class LondisteWorkers {
                         + Conninfo.mask(cf.db()) + ", route londiste-" + cf.jobName() + ")");
         }
         main.configure().addRoutesBuilder(routes);
+        return workers;
     }
 }

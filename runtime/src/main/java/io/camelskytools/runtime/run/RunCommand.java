@@ -143,7 +143,21 @@ public final class RunCommand implements Callable<Integer> {
             }
             configureHttp(main, config, dbs, out);
             configureWalArchive(main, walmgr, out);
-            LondisteWorkers.configure(main, config, board, out);
+            List<String> londisteWorkers = LondisteWorkers.configure(main, config, board, out);
+            SingletonRoutes singletons = ClusterSetup.configure(main, config, dbs, out);
+            if (singletons != null) {
+                for (String db : ticked) {
+                    String bean = dbs.get(db).beanName();
+                    List.of("pgq-ticker-", "pgq-retry-", "pgq-maint-").forEach(r -> singletons.add(r + bean));
+                }
+                if (walmgr.stream()) {
+                    singletons.add("walmgr-archive");
+                }
+                londisteWorkers.forEach(singletons::add);
+                out.println("skytools: cluster: these run in one member at a time, each where its namespace "
+                            + singletons.namespace("ROUTE") + " has its leader: "
+                            + (singletons.routeIds().isEmpty() ? "none" : String.join(", ", singletons.routeIds())));
+            }
             managementAuth = configureManagement(main, config, board, out);
             broker = Bridges.configure(main, config, dbs, beans, dataDir.toAbsolutePath().getParent(), out);
             // the shipped YAML routes (demo) need a queue database; they live outside Camel Main's default
