@@ -12,6 +12,7 @@ import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
+import io.camelskytools.pgq.client.PgqClient;
 import io.camelskytools.pgq.schema.SchemaInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ public final class NodeSetup {
         }
         NodeClient.registerLocation(local, queue, node, publicLocation, false);
         String note = NodeClient.createNode(local, queue, "root", node, worker, null, null, null).note();
+        // a tick at every ticker run that finds a new row change, not after PgQ's 3 s: the
+        // cascade's lag is then the ticker's period (docs/decisions.md)
+        PgqClient.setQueueConfig(local, queue, "ticker_max_lag", "0");
         LOG.info("londiste {}: {}", queue, note);
         return note;
     }

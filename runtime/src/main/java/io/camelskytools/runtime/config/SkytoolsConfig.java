@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * skytools.db.main.url = jdbc:postgresql://db1:5432/orders
  * skytools.db.main.user = ticker
  * skytools.db.main.password = ...
- * skytools.ticker.period = 1s
+ * skytools.ticker.period = 10ms
  * </pre>
  */
 public final class SkytoolsConfig {

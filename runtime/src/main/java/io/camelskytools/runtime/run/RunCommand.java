@@ -78,7 +78,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SkytoolsConfig config = root.config();
         Map<String, DatabaseConfig> dbs = new LinkedHashMap<>(config.databases());
-        Duration tickerPeriod = config.duration("skytools.ticker.period", Duration.ofSeconds(1));
+        Duration tickerPeriod = config.duration("skytools.ticker.period", Duration.ofMillis(10));
+        Duration tickerIdlePeriod = config.duration("skytools.ticker.idle-period", Duration.ofMillis(250));
         Duration retryPeriod = config.duration("skytools.retry.period", Duration.ofSeconds(30));
         Duration maintPeriod = config.duration("skytools.maint.period", Duration.ofSeconds(120));
         EmbeddedDatabase embedded = null;
@@ -110,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
 
             Main main = new Main();
             main.setDefaultPropertyPlaceholderLocation("false");
-            PgqTickerRoutes ticker = new PgqTickerRoutes().tickerPeriod(tickerPeriod).retryPeriod(retryPeriod)
+            PgqTickerRoutes ticker = new PgqTickerRoutes().tickerPeriod(tickerPeriod).idlePeriod(tickerIdlePeriod).retryPeriod(retryPeriod)
                     .maintPeriod(maintPeriod);
             List<String> ticked = new ArrayList<>();
             for (DatabaseConfig db : dbs.values()) {
@@ -182,7 +183,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.println("skytools: " + (dbs.isEmpty() ? "no queue database"
                     : ticked.isEmpty() ? "no ticker routes (every database has skytools.db.NAME.ticker=false)"
-                    : "ticker every " + tickerPeriod.toMillis() + " ms, retries every " + retryPeriod.toSeconds()
+                    : "ticker every " + tickerPeriod.toMillis() + " ms (" + tickerIdlePeriod.toMillis()
+                      + " ms when no queue ticked for a second), retries every " + retryPeriod.toSeconds()
                       + " s, maintenance every " + maintPeriod.toSeconds() + " s"
                       + (ticked.size() == dbs.size() ? "" : " on " + String.join(", ", ticked)))
                         + (patterns.isEmpty() ? "" : "; routes from " + String.join(", ", patterns))

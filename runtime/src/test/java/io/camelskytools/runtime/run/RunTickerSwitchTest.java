@@ -61,7 +61,7 @@ class RunTickerSwitchTest {
         // ...and never the other's, whose event still waits for a ticker
         assertThat(ticks(byPgqd)).isEqualTo(otherTicks);
         assertThat(run.out()).contains("database other ").contains("ticker, retry and maintenance routes off"
-                + " (skytools.db.other.ticker=false)").contains("ticker every 100 ms, retries every 30 s, maintenance"
+                + " (skytools.db.other.ticker=false)").contains("ticker every 100 ms (250 ms when no queue ticked for a second), retries every 30 s, maintenance"
                 + " every 120 s on main");
     }
 

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,9 +100,30 @@ public final class PgqCommand {
         @Parameters(paramLabel = "QUEUE")
         String queue;
 
+        @Option(names = "--ticker-max-lag", paramLabel = "INTERVAL", defaultValue = "0",
+                description = "ticker_max_lag of a new queue (default ${DEFAULT-VALUE}: it ticks at every ticker run"
+                              + " that finds a new event; PgQ's own default is 3s)")
+        String tickerMaxLag;
+
         @Override
         void run(Connection c) throws Exception {
-            out().println(PgqClient.createQueue(c, queue) == 1 ? "queue " + queue + " created" : "queue " + queue + " exists");
+            // one transaction: a bad interval leaves no queue behind
+            c.setAutoCommit(false);
+            try {
+                if (PgqClient.createQueue(c, queue) != 1) {
+                    c.rollback();
+                    out().println("queue " + queue + " exists");
+                    return;
+                }
+                PgqClient.setQueueConfig(c, queue, "ticker_max_lag", tickerMaxLag);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            out().println("queue " + queue + " created (ticker_max_lag " + tickerMaxLag + ")");
         }
     }
 

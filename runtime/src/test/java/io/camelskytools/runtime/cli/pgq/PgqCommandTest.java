@@ -36,7 +36,13 @@ class PgqCommandTest {
     void queueLifeCycleFromTheCommandLine() throws Exception {
         assertThat(pgq("install").out()).contains("pgq: installed");
         assertThat(pgq("install").out()).contains("pgq: upgraded");
-        assertThat(pgq("create-queue", "orders")).extracting(Result::exit, Result::out).containsExactly(0, "queue orders created\n");
+        assertThat(pgq("create-queue", "orders")).extracting(Result::exit, Result::out).containsExactly(0, "queue orders created (ticker_max_lag 0)\n");
+        assertThat(pgq("create-queue", "late", "--ticker-max-lag", "soon").exit()).isNotZero();
+        try (Sql s = PG.db().open()) {
+            assertThat(s.value("select extract(epoch from queue_ticker_max_lag)::int from pgq.queue"
+                               + " where queue_name = 'orders'")).isEqualTo(0);
+            assertThat(s.longValue("select count(*) from pgq.queue where queue_name = 'late'")).as("nothing left").isZero();
+        }
         assertThat(pgq("alter-queue", "orders", "--set", "ticker_max_count=10", "--set", "ticker_max_lag=5 seconds").exit()).isZero();
         assertThat(pgq("register", "orders", "billing").out()).contains("consumer billing registered on orders");
         assertThat(pgq("insert", "orders", "--type", "order.created", "{\"id\": 1}").out().strip()).matches("\\d+");
