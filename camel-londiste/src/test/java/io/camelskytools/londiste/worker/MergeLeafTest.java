@@ -144,6 +144,47 @@ class MergeLeafTest {
             pool.shutdown();
             awaitMerged(p1, p2, comb, leaf, "items", workers);
             assertThat(comb.value("select count(*) from items where id = -1")).isEqualTo(0L);
+
+            // a second combined database as a branch of the combined queue, with merge-leaves of
+            // its own that wait behind it: the branch replays the pgq.tick-id events and moves them
+            TestDb comb2Db = PG.newDb(1, "comb2");
+            try (Sql comb2 = comb2Db.open()) {
+                comb2.exec(DDL.formatted("orders"));
+                new NodeSetup(COMBINED, "w_cbranch").createSubscriber(comb2.connection(), "branch", "cbranch",
+                        location(comb2Db), location(combDb));
+                new NodeSetup("part1", "w_merge1b").createSubscriber(comb2.connection(), "leaf", "p1merge2",
+                        location(comb2Db), location(p1Db), COMBINED);
+                new NodeSetup("part2", "w_merge2b").createSubscriber(comb2.connection(), "leaf", "p2merge2",
+                        location(comb2Db), location(p2Db), COMBINED);
+                assertThat(comb2.value("select combined_type from pgq_node.get_node_info('part1')")).isEqualTo("branch");
+                added(new TableSetup(COMBINED).addTables(comb2.connection(), List.of("orders"), false,
+                        AddTableOptions.DEFAULTS));
+                added(new TableSetup("part1").addTables(comb2.connection(), List.of("orders"), false,
+                        AddTableOptions.DEFAULTS.withMerge(true, false)));
+                workers.add(nodes.worker(comb2Db, COMBINED));
+                workers.add(nodes.worker(comb2Db, "part1"));
+                workers.add(nodes.worker(comb2Db, "part2"));
+                for (int i = 201; i <= 300; i++) {
+                    p1.exec("insert into orders values (?, 1, ?)", i, "a" + i);
+                    p2.exec("insert into orders values (?, 2, ?)", 100_000 + i, "b" + i);
+                }
+                awaitMerged(p1, p2, comb, comb2, "orders", workers);
+                for (String part : List.of("part1", "part2")) {
+                    long target = comb.longValue("select last_tick_id from pgq_node.local_state where queue_name = ?",
+                            part);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                        assertThat(comb2.longValue("select last_tick_id from pgq_node.local_state"
+                                                   + " where queue_name = ?", part))
+                                .as("position of the waiting merge-leaf of " + part).isGreaterThanOrEqualTo(target);
+                        for (WorkerLoop w : workers) {
+                            assertThat(w.lastFailure()).isNull();
+                        }
+                    });
+                }
+                // it waits behind: nothing of the partitions reaches the branch's queue but through the combined root
+                assertThat(comb2.longValue("select count(*) from " + eventTable(comb2, COMBINED)
+                                           + " where ev_type = 'pgq.tick-id'")).isPositive();
+            }
         }
     }
 
