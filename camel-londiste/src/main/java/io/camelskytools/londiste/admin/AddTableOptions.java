@@ -19,6 +19,24 @@ public record AddTableOptions(boolean expectSync, boolean skipTruncate, boolean 
     public static final AddTableOptions DEFAULTS = new AddTableOptions(false, false, false, null, List.of(), null,
             List.of(), null, null, null, null);
 
+    /**
+     * With add-table's --merge-all / --no-merge (a merge-leaf: take the table from every part
+     * queue of the combined queue, or from this one only): local_add_table reads them from
+     * the trigger args, as londiste3 passes them.
+     */
+    public AddTableOptions withMerge(boolean mergeAll, boolean noMerge) {
+        if (mergeAll && noMerge) {
+            throw new IllegalArgumentException("--merge-all and --no-merge exclude each other");
+        }
+        if (!mergeAll && !noMerge) {
+            return this;
+        }
+        List<String> args = new ArrayList<>(triggerArgs);
+        args.add(mergeAll ? "merge_all" : "no_merge");
+        return new AddTableOptions(expectSync, skipTruncate, noTriggers, triggerFlags, List.copyOf(args), handler,
+                handlerArgs, destTable, copyCondition, copyNode, maxParallelCopy);
+    }
+
     /** The trigger args: the flags local_add_table reads first, then the user's own. */
     public String[] triggerArgArray() {
         List<String> args = new ArrayList<>();

@@ -67,11 +67,24 @@ public final class NodeSetup {
      */
     public String createSubscriber(Connection local, String type, String node, String publicLocation,
                                    String providerLocation) throws SQLException {
+        return createSubscriber(local, type, node, publicLocation, providerLocation, null);
+    }
+
+    /**
+     * As {@link #createSubscriber(Connection, String, String, String, String)}; with
+     * {@code combinedQueue} (a leaf only) the node is a merge-leaf: its worker also feeds
+     * that queue, which must already have its node (root or branch) in this database.
+     */
+    public String createSubscriber(Connection local, String type, String node, String publicLocation,
+                                   String providerLocation, String combinedQueue) throws SQLException {
         if (!type.equals("branch") && !type.equals("leaf")) {
             throw new IllegalArgumentException("node type must be branch or leaf, not " + type);
         }
         Conninfo.parse(publicLocation);
         installSchemas(local);
+        if (combinedQueue != null) {
+            checkCombinedQueue(local, type, combinedQueue);
+        }
         NodeInfo existing = NodeClient.nodeInfo(local, queue);
         if (existing != null) {
             throw new LondisteException(401, "Node is already initialized as " + existing.type() + " "
@@ -99,8 +112,8 @@ public final class NodeSetup {
                 NodeClient.registerLocation(local, queue, m.name(), m.location(), m.dead());
             }
             NodeClient.registerLocation(local, queue, node, publicLocation, false);
-            String note = NodeClient.createNode(local, queue, type, node, worker, providerNode.name(), watermark, null)
-                    .note();
+            String note = NodeClient.createNode(local, queue, type, node, worker, providerNode.name(), watermark,
+                    combinedQueue).note();
             for (TableInfo t : TableClient.tables(provider, queue)) {
                 TableClient.globalAddTable(local, queue, t.name()).orThrow("add table " + t.name());
             }
@@ -112,6 +125,21 @@ public final class NodeSetup {
             }
             LOG.info("londiste {}: {}", queue, note);
             return note;
+        }
+    }
+
+    /** A merge-leaf feeds a combined queue that is a root or branch node in its own database. */
+    private void checkCombinedQueue(Connection local, String type, String combinedQueue) throws SQLException {
+        if (!type.equals("leaf")) {
+            throw new IllegalArgumentException("--merge is for a leaf only, not a " + type);
+        }
+        if (combinedQueue.equals(queue)) {
+            throw new IllegalArgumentException("the combined queue must be another queue than " + queue);
+        }
+        NodeInfo combined = NodeClient.nodeInfo(local, combinedQueue);
+        if (combined == null || combined.isLeaf()) {
+            throw new LondisteException(404, "combined queue " + combinedQueue + " has no root or branch node"
+                                             + " in this database (create it first)");
         }
     }
 

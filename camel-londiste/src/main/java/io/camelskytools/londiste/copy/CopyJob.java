@@ -134,13 +134,17 @@ public final class CopyJob implements Runnable {
         if (onProvider == null || !onProvider.local() || onProvider.state().phase() != CopyState.Phase.OK) {
             throw new ProviderNotReady("table " + table + " is not in sync on node " + sourceNode + " yet");
         }
+        awaitPartitions(provider, sourceNode, onProvider.destination());
         // the consumer first: every change after its tick reaches the catch-up
         PgqClient.unregisterConsumer(provider, queue, consumer);
         PgqClient.registerConsumer(provider, queue, consumer, null);
         long tick = consumerTick(provider, consumer);
         NodeClient.registerConsumer(target, queue, consumer, sourceNode, tick);
         TableClient.setState(target, queue, table, null, CopyState.IN_COPY);
-        int fkeys = TableClient.dropFkeys(target, t.destination());
+        // a follower adds its partition's rows to what the lead copied: no truncate, no key drop
+        String role = awaitCopyTurn(target);
+        boolean follower = isFollower(role) || (role == null && partitionCopied(target, t.destination()));
+        int fkeys = follower ? 0 : TableClient.dropFkeys(target, t.destination());
         Map<String, String> attrs = t.attrMap();
         LOG.info("londiste {}: copy of {} from node {} starts at tick {}{}", queue, table, sourceNode, tick,
                 fkeys > 0 ? " (" + fkeys + " foreign keys dropped until in sync)" : "");
@@ -149,7 +153,7 @@ public final class CopyJob implements Runnable {
         target.setAutoCommit(false);
         LondisteHandler handler = Handlers.create(table, HandlerSpec.ofAttrs(attrs));
         try {
-            if (handler.needsTable() && !"1".equals(attrs.get("skip_truncate"))) {
+            if (handler.needsTable() && !follower && !"1".equals(attrs.get("skip_truncate"))) {
                 try (Statement st = target.createStatement()) {
                     st.execute("truncate only " + SqlNames.quoteFqName(t.destination()));
                 }
@@ -202,7 +206,8 @@ public final class CopyJob implements Runnable {
                     return;
                 }
                 catchUp.table = t;
-                if (s.phase() == CopyState.Phase.WANNA_SYNC) {
+                if (s.phase() == CopyState.Phase.WANNA_SYNC || (s.phase() == CopyState.Phase.CATCHING_UP
+                                                                 && replayWaits(t.copyRole()))) {
                     pause();
                     continue;
                 }
@@ -288,6 +293,106 @@ public final class CopyJob implements Runnable {
                 handler.handler().process(ev, handler.context(target, writer, queue, batch));
             }
             return null;
+        }
+    }
+
+    /**
+     * Partition merge (several part queues of a merge node copy into one table): the lead
+     * copies first (with the truncate), the others wait for it (wait-copy) and then add their
+     * rows; londiste._coordinate_copy gives each part its role. Returns the role to copy in.
+     */
+    private String awaitCopyTurn(Connection target) throws SQLException {
+        boolean logged = false;
+        while (true) {
+            TableInfo now = TableClient.table(target, queue, table);
+            if (now == null || !now.local()) {
+                throw new LondisteException("table " + table + " was removed while waiting to copy");
+            }
+            if (!"wait-copy".equals(now.copyRole())) {
+                if (now.copyRole() != null) {
+                    LOG.info("londiste {}: copy of {} as part {} of a merged table", queue, table, now.copyRole());
+                }
+                return now.copyRole();
+            }
+            if (!logged) {
+                LOG.info("londiste {}: copy of {} waits for the lead partition to copy first", queue, table);
+                logged = true;
+            }
+            waitOrStop();
+        }
+    }
+
+    /**
+     * Whether another part queue of this merge node already copied its rows into the table
+     * (a part that is alone in copy gets no role): truncating would throw them away.
+     */
+    private boolean partitionCopied(Connection target, String destination) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement(
+                "select count(*) from pgq_node.node_info me"
+                + " join pgq_node.node_info n on n.combined_queue = me.combined_queue and n.queue_name <> me.queue_name"
+                + " join londiste.table_info t on t.queue_name = n.queue_name"
+                + " where me.queue_name = ? and coalesce(t.dest_table, t.table_name) = ?"
+                + " and t.local and t.merge_state is not null and t.merge_state <> 'in-copy'")) {
+            ps.setString(1, queue);
+            ps.setString(2, destination);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static boolean isFollower(String role) {
+        return role != null && !"lead".equals(role);
+    }
+
+    /** While other partitions of a merged table still copy, a part that copied waits to replay. */
+    private static boolean replayWaits(String role) {
+        return "lead".equals(role) || "wait-replay".equals(role);
+    }
+
+    /**
+     * On a combined root the table is "ok" at once, but its rows come from the partitions'
+     * merge-leaves: a copy from there waits until each of them has copied its part, or it
+     * would miss the rows they are still copying (which reach no queue).
+     */
+    private void awaitPartitions(Connection provider, String sourceNode, String destination) throws SQLException {
+        boolean logged = false;
+        while (true) {
+            long copying;
+            try (PreparedStatement ps = provider.prepareStatement(
+                    "select count(*) from pgq_node.node_info n"
+                    + " join londiste.table_info t on t.queue_name = n.queue_name"
+                    + " where n.combined_queue = ? and coalesce(t.dest_table, t.table_name) = ?"
+                    + " and t.local and t.merge_state is distinct from 'ok'")) {
+                ps.setString(1, queue);
+                ps.setString(2, destination);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    copying = rs.getLong(1);
+                }
+            }
+            if (copying == 0) {
+                return;
+            }
+            if (!logged) {
+                LOG.info("londiste {}: copy of {} waits for {} partition(s) of node {} to finish their copy", queue,
+                        table, copying, sourceNode);
+                logged = true;
+            }
+            waitOrStop();
+        }
+    }
+
+    private void waitOrStop() throws SQLException {
+        if (stopped) {
+            throw new LondisteException("copy of " + table + " stopped while waiting");
+        }
+        try {
+            pause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LondisteException("copy of " + table + " interrupted while waiting");
         }
     }
 

@@ -41,9 +41,31 @@ public final class TableClient {
                 .orThrow("set state of table " + table + " to " + state);
     }
 
+    /**
+     * londiste.local_add_table in a transaction of its own that a refusal (4xx/5xx) rolls back,
+     * as londiste3's exec_cmd does: the function may have marked tables local before it found
+     * the reason to refuse (a merge-leaf's "use merge-all or no-merge").
+     */
     public static ResultRow addTable(Connection c, String queue, String table, String[] triggerArgs, String attrs,
                                      String destTable) throws SQLException {
-        return NodeClient.call(c, "londiste.local_add_table", queue, table, triggerArgs, attrs, destTable);
+        if (!c.getAutoCommit()) {
+            return NodeClient.call(c, "londiste.local_add_table", queue, table, triggerArgs, attrs, destTable);
+        }
+        c.setAutoCommit(false);
+        try {
+            ResultRow r = NodeClient.call(c, "londiste.local_add_table", queue, table, triggerArgs, attrs, destTable);
+            if (r.code() >= 400) {
+                c.rollback();
+            } else {
+                c.commit();
+            }
+            return r;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     public static ResultRow removeTable(Connection c, String queue, String table) throws SQLException {

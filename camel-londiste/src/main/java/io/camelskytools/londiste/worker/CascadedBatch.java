@@ -59,6 +59,14 @@ public final class CascadedBatch implements TargetTransaction {
         return new CascadedBatch(target, queue, consumer, batch.curTickId(), false, beforeCommit);
     }
 
+    /**
+     * A batch the target is already past (a merge-leaf whose position its combined branch
+     * moves ahead): finished on the provider, nothing applied.
+     */
+    public static CascadedBatch held(Connection target, String queue, String consumer, BatchInfo batch) {
+        return new CascadedBatch(target, queue, consumer, batch.curTickId(), true, () -> { });
+    }
+
     @Override
     public boolean alreadyApplied() {
         return alreadyApplied;

@@ -6,6 +6,7 @@ import java.sql.Statement;
 
 import io.camelskytools.londiste.apply.ExecAttrs;
 import io.camelskytools.londiste.apply.LocalObjects;
+import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.node.ResultRow;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The events of a queue that are not table changes, applied by the main worker in the
  * batch's transaction: the cascade's own (pgq.location-info, pgq.unregister-location,
- * pgq.global-watermark) and Londiste's (add-table, remove-table, update-seq, remove-seq,
+ * pgq.global-watermark, pgq.tick-id) and Londiste's (add-table, remove-table, update-seq, remove-seq,
  * EXECUTE). Unknown types are left alone, as Skytools' worker does.
  */
 final class ControlEvents {
@@ -42,6 +43,7 @@ final class ControlEvents {
                     NodeClient.setGlobalWatermark(target, queue, Long.parseLong(ev.data()));
                 }
             }
+            case CombinedQueueFeed.TICK_ID -> partitionTick(target, node, ev);
             case "londiste.add-table" -> TableClient.globalAddTable(target, queue, ev.data())
                     .orThrow("add table " + ev.data() + " from the queue");
             case "londiste.remove-table" -> {
@@ -59,6 +61,26 @@ final class ControlEvents {
             }
         }
         return true;
+    }
+
+    /**
+     * pgq.tick-id, written by the merge-leaf of partition queue extra1 into this (combined)
+     * queue: on a combined branch the merge-leaf of that partition waits behind, and this
+     * moves its position to the tick; elsewhere there is nothing to do.
+     */
+    private void partitionTick(Connection target, NodeInfo node, PgqEvent ev) throws SQLException {
+        if (queue.equals(ev.extra1())) {
+            throw new LondisteException("pgq.tick-id event " + ev.id() + " names queue " + queue
+                                        + " itself: only a partition queue's merge-leaf writes it");
+        }
+        if (node.isBranch()) {
+            ResultRow r = NodeClient.call(target, "pgq_node.set_partition_watermark", queue, ev.extra1(),
+                    Long.parseLong(ev.data()));
+            if (r.code() >= 300) {
+                // as londiste3: a branch without that merge-leaf just carries the event on
+                LOG.info("londiste {}: pgq.tick-id of {}: {} {}", queue, ev.extra1(), r.code(), r.note());
+            }
+        }
     }
 
     /**

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * through camel-pgq's batch processor, applies the changes of the tables that are in sync
  * and the queue's control events on the target in one transaction with the batch's tick,
  * and starts the copies of new tables beside it (a branch also copies every event and then
- * the tick into its own queue); on a root it publishes the global
+ * the tick into its own queue; a merge-leaf copies the events into the combined queue of
+ * its database, with a pgq.tick-id event per batch); on a root it publishes the global
  * watermark and checks sequences.
  */
 public final class LondisteWorker implements AutoCloseable {
@@ -128,9 +129,9 @@ public final class LondisteWorker implements AutoCloseable {
             throw new LondisteException(404, "this database is no node of queue " + settings.queue()
                                              + " (create-root, create-branch or create-leaf first)");
         }
-        if (node.combinedQueue() != null) {
-            throw new LondisteException("node " + node.name() + " is a merge-leaf (combined queue "
-                                        + node.combinedQueue() + "): not supported by this worker yet");
+        if (node.combinedQueue() != null && node.combinedType() == null) {
+            throw new LondisteException(404, "merge-leaf " + node.name() + ": its combined queue "
+                                             + node.combinedQueue() + " has no node in this database");
         }
         state = NodeClient.consumerState(target, settings.queue(), node.worker());
         // uptodate first, also when paused and on a root: it is how pause, resume and a
@@ -173,7 +174,7 @@ public final class LondisteWorker implements AutoCloseable {
             return n;
         } catch (BatchDeferred d) {
             LOG.debug("londiste {}: {}", settings.queue(), d.getMessage());
-            return 0;
+            return d.idle() ? -1 : 0;
         }
     }
 
@@ -207,6 +208,13 @@ public final class LondisteWorker implements AutoCloseable {
 
     /** Opens the batch's target transaction, after the copy hand-over has had its say. */
     private TargetTransaction begin(BatchInfo batch) throws SQLException {
+        if (node.combinedQueue() != null) {
+            TargetTransaction held = mergeLeafPosition(batch);
+            if (held != null) {
+                lastBatch = batch;
+                return held;
+            }
+        }
         handOver(batch);
         lastBatch = batch;
         writer.startBatch();
@@ -217,6 +225,34 @@ public final class LondisteWorker implements AutoCloseable {
         touched.clear();
         return CascadedBatch.begin(target, settings.queue(), node.worker(), batch, state.completedTick(),
                 this::finishBatch);
+    }
+
+    /**
+     * A merge-leaf's position may be ahead of its batches: under a combined branch that branch
+     * moves it (pgq.tick-id, set_partition_watermark) and the leaf only waits behind it, taking
+     * no batch until the branch has passed it ("wait-behind", as londiste3); after the combined
+     * queue's node became a root the leaf skips what the branch had already done.
+     * Null: the batch is to be applied.
+     */
+    private TargetTransaction mergeLeafPosition(BatchInfo batch) throws SQLException {
+        long completed = NodeClient.consumerState(target, settings.queue(), node.worker()).completedTick();
+        if (completed >= batch.curTickId()) {
+            return CascadedBatch.held(target, settings.queue(), node.worker(), batch);
+        }
+        if (feedsCombinedBranch()) {
+            throw new BatchDeferred("merge-leaf " + node.name() + " waits for the combined branch to pass tick "
+                                    + batch.curTickId() + " (it is at " + completed + ")", true);
+        }
+        return null;
+    }
+
+    /** A merge-leaf whose combined queue is a root here: it copies its events into that queue. */
+    private boolean feedsCombinedRoot() {
+        return node.combinedQueue() != null && "root".equals(node.combinedType());
+    }
+
+    private boolean feedsCombinedBranch() {
+        return node.combinedQueue() != null && "branch".equals(node.combinedType());
     }
 
     /**
@@ -249,6 +285,9 @@ public final class LondisteWorker implements AutoCloseable {
         }
         touched.clear();
         writer.flush();
+        if (feedsCombinedRoot()) {
+            CombinedQueueFeed.tickId(target, node.combinedQueue(), settings.queue(), lastBatch.curTickId());
+        }
     }
 
     private Exception apply(BatchInfo batch, List<PgqEvent> events) throws Exception {
@@ -258,6 +297,8 @@ public final class LondisteWorker implements AutoCloseable {
             for (PgqEvent ev : events) {
                 maxEventId = Math.max(maxEventId, ev.id());
             }
+        } else if (feedsCombinedRoot()) {
+            CombinedQueueFeed.copy(target, node.combinedQueue(), events);
         }
         for (PgqEvent ev : events) {
             if (ev.retry() > 0) {
@@ -339,7 +380,12 @@ public final class LondisteWorker implements AutoCloseable {
         }
         NodeInfo fresh = NodeClient.nodeInfo(target, settings.queue());
         if (fresh != null && fresh.localWatermark() != null) {
-            NodeClient.setSubscriberWatermark(provider, settings.queue(), fresh.name(), fresh.localWatermark());
+            long wm = fresh.localWatermark();
+            if (fresh.combinedQueue() != null && lastBatch != null) {
+                // a merge-leaf's position can be ahead of the provider's batches (wait-behind)
+                wm = Math.min(wm, lastBatch.curTickId());
+            }
+            NodeClient.setSubscriberWatermark(provider, settings.queue(), fresh.name(), wm);
         }
         lastLocalWatermark = now;
     }

@@ -154,6 +154,11 @@ public final class LondisteCommand {
 
         abstract String type();
 
+        /** The combined queue a merge-leaf feeds, null for any other node. */
+        String combinedQueue() {
+            return null;
+        }
+
         @Override
         int run(Connection c) throws Exception {
             String from = provider != null ? provider : cf.initialProviderLocation();
@@ -162,7 +167,8 @@ public final class LondisteCommand {
                                                    + cf.file() + ")");
             }
             out().println(new NodeSetup(cf.queueName(), cf.jobName())
-                    .createSubscriber(c, type(), node, location != null ? location : cf.publicLocation(), from));
+                    .createSubscriber(c, type(), node, location != null ? location : cf.publicLocation(), from,
+                            combinedQueue()));
             return 0;
         }
     }
@@ -179,9 +185,18 @@ public final class LondisteCommand {
     @Command(name = "create-leaf", mixinStandardHelpOptions = true,
              description = "Make this database a leaf (applies changes, no queue) under --provider.")
     static final class CreateLeaf extends CreateSubscriber {
+        @Option(names = "--merge", paramLabel = "COMBINED_QUEUE",
+                description = "A merge-leaf: also feed its changes into this queue of the same database.")
+        String merge;
+
         @Override
         String type() {
             return "leaf";
+        }
+
+        @Override
+        String combinedQueue() {
+            return merge;
         }
     }
 
@@ -219,6 +234,12 @@ public final class LondisteCommand {
         @Option(names = "--max-parallel-copy", paramLabel = "N")
         Integer maxParallelCopy;
 
+        @Option(names = "--merge-all", description = "On a merge-leaf: take the table from every part queue.")
+        boolean mergeAll;
+
+        @Option(names = "--no-merge", description = "On a merge-leaf: take the table from this part queue only.")
+        boolean noMerge;
+
         @Option(names = "--create", description = "Create a missing table from the provider's: columns, primary key.")
         boolean create;
 
@@ -233,7 +254,7 @@ public final class LondisteCommand {
             }
             AddTableOptions o = new AddTableOptions(expectSync, skipTruncate, noTriggers, handler.triggerFlags,
                     handler.triggerArgs, handler.handler, handler.handlerArgs, destTable, copyCondition,
-                    copyNode.copyNodeAttr(), maxParallelCopy);
+                    copyNode.copyNodeAttr(), maxParallelCopy).withMerge(mergeAll, noMerge);
             TableCreator.Depth depth = createFull ? TableCreator.Depth.FULL
                     : create ? TableCreator.Depth.MINIMAL : null;
             return report(new TableSetup(cf.queueName()).addTables(c, tables, all, o, depth));
