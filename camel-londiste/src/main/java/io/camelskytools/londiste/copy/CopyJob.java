@@ -119,7 +119,12 @@ public final class CopyJob implements Runnable {
             }
         } catch (Exception e) {
             failure = e;
-            if (!stopped) {
+            if (stopped) {
+                return;
+            }
+            if (e instanceof SourceNotInSync n) {
+                LOG.warn("londiste {}: table {} not in sync yet on node {}, waiting", queue, table, n.node());
+            } else {
                 LOG.error("londiste {}: copy of {} failed: {}", queue, table, e.getMessage());
             }
         }
@@ -129,8 +134,7 @@ public final class CopyJob implements Runnable {
             throws SQLException {
         TableInfo onProvider = TableClient.table(provider, queue, table);
         if (onProvider == null || !onProvider.local() || onProvider.state().phase() != CopyState.Phase.OK) {
-            throw new LondisteException("table " + table + " is not in sync on node " + sourceNode
-                                        + ": cannot copy it from there yet");
+            throw new SourceNotInSync(table, sourceNode);
         }
         // the consumer first: every change after its tick reaches the catch-up
         PgqClient.unregisterConsumer(provider, queue, consumer);
