@@ -67,12 +67,14 @@ class MixedCascadeInteropTest {
             TableSetup tables = new TableSetup(Q);
 
             new NodeSetup(Q, "lond_node1").createRoot(n1.connection(), "n1", loc1);
+            quickTicks(n1);
             assertThat(tables.addTables(n1.connection(), FIRST, false, AddTableOptions.DEFAULTS))
                     .allMatch(TableSetup.Outcome::ok);
             ourWorker(ini1);
 
             assertThat(tools.londiste(ini2, "create-branch", "n2", loc2, "--provider=" + loc1)).contains("Done");
             long created = new QueueHistory(n2, Q).lastTick();
+            quickTicks(n2);
             tools.londiste(ini2, "add-table", "public.acc");
             pythonWorkers.add(tools.worker(ini2));
 
@@ -133,11 +135,13 @@ class MixedCascadeInteropTest {
             TableSetup tables = new TableSetup(Q);
 
             assertThat(tools.londiste(ini1, "create-root", "n1", loc1)).contains("Done");
+            quickTicks(n1);
             tools.londiste(ini1, "add-table", "public.acc");
             pythonWorkers.add(tools.worker(ini1));
 
             new NodeSetup(Q, "lond_node2").createSubscriber(n2.connection(), "branch", "n2", loc2, loc1);
             long created = new QueueHistory(n2, Q).lastTick();
+            quickTicks(n2);
             assertThat(tables.addTables(n2.connection(), FIRST, false, AddTableOptions.DEFAULTS))
                     .allMatch(TableSetup.Outcome::ok);
             ourWorker(ini2);
@@ -200,6 +204,16 @@ class MixedCascadeInteropTest {
             s.exec("insert into acc select i, 'first ' || i from generate_series(1, 200) i");
         }
         return s;
+    }
+
+    /**
+     * pgqd ticks an idle queue once a minute by default, and a copy's hand-over waits for
+     * ticks: a tick at least every half second keeps the test short. On a branch it applies
+     * once the branch is the root.
+     */
+    private static void quickTicks(Sql node) throws SQLException {
+        node.value("select pgq.set_queue_config(?, 'ticker_idle_period', '0.5 seconds')", Q);
+        node.value("select pgq.set_queue_config(?, 'ticker_max_lag', '0.2 seconds')", Q);
     }
 
     /** The table added once the cascade runs: rows on the root before (the copy) and after. */
