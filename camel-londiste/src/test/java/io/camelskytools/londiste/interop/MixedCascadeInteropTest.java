@@ -182,6 +182,8 @@ class MixedCascadeInteropTest {
             changeRows(n1, "acc");
             changeRows(n1, "late");
             awaitEqual(n1, List.of(n2, n3), BOTH);
+            // one history on both sides of the two switchovers
+            awaitSameQueue(n1, n2, created);
             assertNoWorkerInError(n1, n2, n3);
         }
     }
