@@ -61,9 +61,9 @@ class MixedCascadeInteropTest {
             Path ini3 = tools.ini(s3, "node3", Q);
             String loc1 = Londiste3Tools.location(s1, "node1");
             String loc2 = Londiste3Tools.location(s2, "node2");
-            for (SystemPgServer s : List.of(s1, s2, s3)) {
-                tools.pgqd(s, s == s1 ? "node1" : s == s2 ? "node2" : "node3");
-            }
+            tools.pgqd(s1, "node1");
+            tools.pgqd(s2, "node2");
+            tools.pgqd(s3, "node3");
             TableSetup tables = new TableSetup(Q);
 
             new NodeSetup(Q, "lond_node1").createRoot(n1.connection(), "n1", loc1);
@@ -129,9 +129,9 @@ class MixedCascadeInteropTest {
             Path ini3 = tools.ini(s3, "node3", Q);
             String loc1 = Londiste3Tools.location(s1, "node1");
             String loc2 = Londiste3Tools.location(s2, "node2");
-            for (SystemPgServer s : List.of(s1, s2, s3)) {
-                tools.pgqd(s, s == s1 ? "node1" : s == s2 ? "node2" : "node3");
-            }
+            tools.pgqd(s1, "node1");
+            tools.pgqd(s2, "node2");
+            tools.pgqd(s3, "node3");
             TableSetup tables = new TableSetup(Q);
 
             assertThat(tools.londiste(ini1, "create-root", "n1", loc1)).contains("Done");
