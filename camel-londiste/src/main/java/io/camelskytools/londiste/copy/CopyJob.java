@@ -122,9 +122,10 @@ public final class CopyJob implements Runnable {
             failure = e;
         } catch (Exception e) {
             failure = e;
-            if (!stopped) {
-                LOG.error("londiste {}: copy of {} failed: {}", queue, table, e.getMessage());
+            if (stopped) {
+                return;
             }
+            LOG.error("londiste {}: copy of {} failed: {}", queue, table, e.getMessage());
         }
     }
 
