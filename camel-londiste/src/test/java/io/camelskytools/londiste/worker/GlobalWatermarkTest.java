@@ -69,7 +69,7 @@ class GlobalWatermarkTest {
             leaf.exec("select * from pgq_node.set_consumer_paused(?, 'w_leaf', true)", Q);
             await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(
                     leaf.value("select uptodate from pgq_node.get_consumer_state(?, 'w_leaf')", Q)));
-            long leafTick = leaf.longValue("select last_tick_id from pgq_node.get_consumer_state(?, 'w_leaf')", Q);
+            long leafTick = leaf.longValue("select completed_tick from pgq_node.get_consumer_state(?, 'w_leaf')", Q);
             String switchedBefore = switchTime(root);
             for (int i = 1; i <= 200; i++) {
                 root.exec("insert into acc values (?, 'paused')", 10_000 + i);

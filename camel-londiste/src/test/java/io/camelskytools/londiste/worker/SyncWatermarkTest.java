@@ -79,7 +79,7 @@ class SyncWatermarkTest {
             leaf.exec("select * from pgq_node.set_consumer_paused(?, 'w_leafb', true)", Q);
             await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(
                     leaf.value("select uptodate from pgq_node.get_consumer_state(?, 'w_leafb')", Q)));
-            long leafTick = leaf.longValue("select last_tick_id from pgq_node.get_consumer_state(?, 'w_leafb')", Q);
+            long leafTick = leaf.longValue("select completed_tick from pgq_node.get_consumer_state(?, 'w_leafb')", Q);
             for (int i = 1; i <= 50; i++) {
                 root.exec("insert into acc values (?, 'later')", 1000 + i);
             }
