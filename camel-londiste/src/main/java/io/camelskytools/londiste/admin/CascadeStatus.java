@@ -14,6 +14,7 @@ import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.jdbc.ServerErrors;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.table.TableClient;
@@ -53,7 +54,7 @@ public final class CascadeStatus {
     public CascadeView read(Connection local) throws SQLException {
         NodeInfo me = NodeClient.nodeInfo(local, queue);
         if (me == null) {
-            throw new io.camelskytools.londiste.node.LondisteException(404, "this database is no node of queue " + queue);
+            throw new LondisteException(404, "this database is no node of queue " + queue);
         }
         Map<String, Member> read = new LinkedHashMap<>();
         Map<String, NodeStatus> unread = new LinkedHashMap<>();
@@ -131,7 +132,7 @@ public final class CascadeStatus {
     public int printNode(Connection local, PrintWriter out) throws SQLException {
         NodeInfo me = NodeClient.nodeInfo(local, queue);
         if (me == null) {
-            throw new io.camelskytools.londiste.node.LondisteException(404, "this database is no node of queue " + queue);
+            throw new LondisteException(404, "this database is no node of queue " + queue);
         }
         Map<String, Member> members = new LinkedHashMap<>();
         String rootLocation = null;
@@ -193,7 +194,7 @@ public final class CascadeStatus {
     private String workerError(Connection c, NodeInfo info) throws SQLException {
         try {
             return NodeClient.consumerState(c, queue, info.worker()).error();
-        } catch (io.camelskytools.londiste.node.LondisteException e) {
+        } catch (LondisteException e) {
             if (info.isRoot()) {
                 return null;
             }

@@ -76,7 +76,8 @@ final class SyncedWatermark {
             }
             NodeClient.Member m = members.get(name);
             if (m == null) {
-                LOG.warn("londiste {}: sync_watermark names node {}, which is no member of the queue here", queue, name);
+                LOG.warn("londiste {}: sync_watermark names node {}, which is no member of the queue here", queue,
+                        name);
                 return;
             }
             if (m.dead()) {

@@ -98,7 +98,8 @@ class LondisteStatusCommandTest {
             assertThat(block(lines, "+--: n3 (leaf)")).as(text.out())
                     .anyMatch(s -> s.endsWith("Tables: 0 total, 0 ok, 0 in copy, 2 not here"))
                     .anyMatch(s -> s.matches(".*\\|   Lag: \\d+s, Tick: \\d+, PAUSED, NOT UPTODATE"));
-            assertThat(block(lines, "+--: n9 (UNREACHABLE)")).as(text.out()).anyMatch(s -> s.contains("Location: host=127.0.0.1"))
+            assertThat(block(lines, "+--: n9 (UNREACHABLE)")).as(text.out())
+                    .anyMatch(s -> s.contains("Location: host=127.0.0.1"))
                     .anyMatch(s -> s.contains("Problem: ")).noneMatch(s -> s.contains("secret"));
             assertThat(text.out()).doesNotContain("secret");
 
