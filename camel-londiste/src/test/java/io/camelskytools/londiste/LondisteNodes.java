@@ -49,7 +49,11 @@ public final class LondisteNodes implements AutoCloseable {
 
     /** Runs the Londiste worker of {@code queue} on {@code node} until closed. */
     public WorkerLoop worker(TestDb node, String queue) {
-        WorkerSettings settings = WorkerSettings.defaults(queue, node.jdbcUrl()).withLoopDelay(Duration.ofMillis(50));
+        return worker(node, WorkerSettings.defaults(queue, node.jdbcUrl()).withLoopDelay(Duration.ofMillis(50)));
+    }
+
+    /** Runs a worker with {@code settings} (its queue and database among them) on {@code node} until closed. */
+    public WorkerLoop worker(TestDb node, WorkerSettings settings) {
         WorkerLoop loop = new WorkerLoop(new LondisteWorker(settings), Duration.ofMillis(50), Duration.ofMillis(500));
         Thread t = new Thread(loop, "worker-" + node.name());
         t.start();

@@ -14,6 +14,7 @@ import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.jdbc.ServerErrors;
 import io.camelskytools.jdbc.Conninfo;
 import io.camelskytools.londiste.node.Connections;
+import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
 import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.table.TableClient;
@@ -22,7 +23,8 @@ import io.camelskytools.londiste.table.TableInfo;
 /**
  * {@code status}: every member of the cascade as a tree under the root, each with its lag
  * (how old the last tick it holds is, by the root's clock), that tick, PAUSED / NOT UPTODATE,
- * the worker's error and its tables (in sync / being copied / not replicated here).
+ * the worker's error and its tables (total / in sync / in copy); dead and unreachable members
+ * with what is known of them. {@link StatusText} and {@link StatusJson} print it.
  */
 public final class CascadeStatus {
 
@@ -37,45 +39,90 @@ public final class CascadeStatus {
                   String cur) {
     }
 
-    /** Prints the tree; the number of members that could not be read or report an error. */
+    /** Prints the tree (the text of {@code status}); the number of members with a problem. */
     public int print(Connection local, PrintWriter out) throws SQLException {
+        CascadeView view = read(local);
+        StatusText.print(view, out);
+        return view.problems();
+    }
+
+    /**
+     * Reads every member of the cascade from its own database (dead ones are not read), with
+     * the lags by the root's clock; members that could not be read get their provider from the
+     * subscriber list of the node they hang from.
+     */
+    public CascadeView read(Connection local) throws SQLException {
         NodeInfo me = NodeClient.nodeInfo(local, queue);
         if (me == null) {
-            throw new io.camelskytools.londiste.node.LondisteException(404, "this database is no node of queue " + queue);
+            throw new LondisteException(404, "this database is no node of queue " + queue);
         }
-        Map<String, Member> members = new LinkedHashMap<>();
+        Map<String, Member> read = new LinkedHashMap<>();
+        Map<String, NodeStatus> unread = new LinkedHashMap<>();
+        Map<String, String> providerOf = new LinkedHashMap<>();
         String rootLocation = null;
         for (NodeClient.Member m : NodeClient.members(local, queue)) {
+            String masked = Conninfo.mask(m.location());
             if (m.dead()) {
-                members.put(m.name(), new Member(m.name(), m.location(), null, "dead", 0, 0, 0, null));
+                unread.put(m.name(), NodeStatus.unread(m.name(), NodeStatus.DEAD, "tagged dead", masked, null));
                 continue;
             }
-            Member read = read(m.name(), m.location());
-            members.put(m.name(), read);
-            if (read.info() != null && read.info().isRoot()) {
+            Reading r = readMember(m.name(), m.location());
+            if (r.status() != null) {
+                unread.put(m.name(), r.status());
+                continue;
+            }
+            read.put(m.name(), r.member());
+            for (String sub : r.subscribers()) {
+                providerOf.put(sub, m.name());
+            }
+            if (r.member().info().isRoot()) {
                 rootLocation = m.location();
             }
         }
-        out.println("Queue: " + queue + "   Local node: " + me.name());
-        out.println();
-        int bad = 0;
-        for (Member m : members.values()) {
-            if (m.info() == null || m.cur() != null) {
-                bad++;
-            }
+        Map<String, Long> lags = rootLocation == null ? Map.of() : lags(rootLocation, read);
+        List<NodeStatus> all = new ArrayList<>();
+        for (Member m : read.values()) {
+            all.add(status(m, lags.get(m.name())));
         }
-        Map<String, Long> lags = rootLocation == null ? Map.of() : lags(rootLocation, members);
-        for (Member m : members.values()) {
-            if (m.info() != null && m.info().isRoot()) {
-                printTree(out, m, members, lags, "", true);
-            }
+        for (NodeStatus s : unread.values()) {
+            all.add(s.withProvider(providerOf.get(s.name())));
         }
-        for (Member m : members.values()) {
-            if (m.info() == null) {
-                out.println(m.name() + " (" + m.error() + ")");
+        return new CascadeView(queue, me.name(), CascadeView.treeOrder(all));
+    }
+
+    /** A member read (with the nodes it feeds), or the status of one that could not be. */
+    private record Reading(Member member, List<String> subscribers, NodeStatus status) {
+    }
+
+    private Reading readMember(String name, String location) {
+        String masked = Conninfo.mask(location);
+        try (Connection c = Connections.open(Conninfo.parse(location).jdbcUrl(), "londiste status")) {
+            NodeInfo info = NodeClient.nodeInfo(c, queue);
+            if (info == null) {
+                return new Reading(null, List.of(), NodeStatus.unread(name, NodeStatus.NOT_A_NODE,
+                        "no node of queue " + queue + " there", masked, null));
             }
+            List<String> subscribers = new ArrayList<>();
+            if (!info.isLeaf()) {
+                for (Map<String, Object> r : QueryRows.list(c,
+                        "select node_name from pgq_node.get_subscriber_info(?)", queue)) {
+                    subscribers.add((String) r.get("node_name"));
+                }
+            }
+            return new Reading(readLocal(c, info, location), subscribers, null);
+        } catch (SQLException | RuntimeException e) {
+            boolean unreachable = ServerErrors.isUnreachable(e);
+            return new Reading(null, List.of(), NodeStatus.unread(name,
+                    unreachable ? NodeStatus.UNREACHABLE : NodeStatus.UNREADABLE, String.valueOf(e.getMessage()),
+                    masked, null));
         }
-        return bad;
+    }
+
+    private static NodeStatus status(Member m, Long lag) {
+        NodeInfo n = m.info();
+        return new NodeStatus(m.name(), NodeStatus.OK, null, Conninfo.mask(m.location()), n.type(),
+                n.isRoot() ? null : n.providerNode(), lag, n.workerLastTick(), n.workerPaused(), n.workerUptodate(),
+                m.cur(), m.ok() + m.half(), m.ok(), m.half(), m.ignored());
     }
 
     /**
@@ -85,7 +132,7 @@ public final class CascadeStatus {
     public int printNode(Connection local, PrintWriter out) throws SQLException {
         NodeInfo me = NodeClient.nodeInfo(local, queue);
         if (me == null) {
-            throw new io.camelskytools.londiste.node.LondisteException(404, "this database is no node of queue " + queue);
+            throw new LondisteException(404, "this database is no node of queue " + queue);
         }
         Map<String, Member> members = new LinkedHashMap<>();
         String rootLocation = null;
@@ -94,8 +141,8 @@ public final class CascadeStatus {
             if (m.name().equals(me.name())) {
                 myLocation = m.location();
             } else if (!m.dead() && rootLocation == null) {
-                Member read = read(m.name(), m.location());
-                if (read.info() != null && read.info().isRoot()) {
+                Member read = readMember(m.name(), m.location()).member();
+                if (read != null && read.info().isRoot()) {
                     rootLocation = m.location();
                 }
             }
@@ -125,38 +172,6 @@ public final class CascadeStatus {
         return mine.cur() == null ? 0 : 1;
     }
 
-    private void printTree(PrintWriter out, Member m, Map<String, Member> all, Map<String, Long> lags, String indent,
-                           boolean top) {
-        NodeInfo n = m.info();
-        out.println(indent + (top ? "" : "+--: ") + m.name() + " (" + n.type() + ")");
-        String pad = indent + (top ? "  " : "     ");
-        out.println(pad + "|   Tables: " + m.ok() + "/" + m.half() + "/" + m.ignored());
-        Long lag = lags.get(m.name());
-        out.println(pad + "|   Lag: " + (lag == null ? "?" : lag + "s") + ", Tick: " + n.workerLastTick()
-                    + (n.workerPaused() ? ", PAUSED" : "") + (n.workerUptodate() ? "" : ", NOT UPTODATE"));
-        if (m.cur() != null) {
-            out.println(pad + "|   ERR: " + m.cur());
-        }
-        for (Member child : all.values()) {
-            if (child.info() != null && !child.info().isRoot() && m.name().equals(child.info().providerNode())) {
-                printTree(out, child, all, lags, pad, false);
-            }
-        }
-    }
-
-    private Member read(String name, String location) {
-        try (Connection c = Connections.open(Conninfo.parse(location).jdbcUrl(), "londiste status")) {
-            NodeInfo info = NodeClient.nodeInfo(c, queue);
-            if (info == null) {
-                return new Member(name, location, null, "no node of queue " + queue + " there", 0, 0, 0, null);
-            }
-            return readLocal(c, info, location);
-        } catch (SQLException | RuntimeException e) {
-            String why = ServerErrors.isUnreachable(e) ? "unreachable: " + e.getMessage() : e.getMessage();
-            return new Member(name, location, null, why, 0, 0, 0, null);
-        }
-    }
-
     /** A member's tables and worker error, read on its own connection {@code c}. */
     private Member readLocal(Connection c, NodeInfo info, String location) throws SQLException {
         int ok = 0;
@@ -171,8 +186,20 @@ public final class CascadeStatus {
                 half++;
             }
         }
-        String cur = info.isRoot() ? null : NodeClient.consumerState(c, queue, info.worker()).error();
+        String cur = workerError(c, info);
         return new Member(info.name(), location, info, null, ok, half, ignored, cur);
+    }
+
+    /** The error the node's worker last recorded; a root's worker may have no state row (older schemas). */
+    private String workerError(Connection c, NodeInfo info) throws SQLException {
+        try {
+            return NodeClient.consumerState(c, queue, info.worker()).error();
+        } catch (LondisteException e) {
+            if (info.isRoot()) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Seconds since the tick each member holds was made, by the root's clock. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.camelskytools.jdbc.Conninfo;
+import io.camelskytools.londiste.apply.UrlEncoding;
 import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
@@ -67,18 +68,26 @@ public final class NodeSetup {
      */
     public String createSubscriber(Connection local, String type, String node, String publicLocation,
                                    String providerLocation) throws SQLException {
-        return createSubscriber(local, type, node, publicLocation, providerLocation, null);
+        return createSubscriber(local, type, node, publicLocation, providerLocation, null, null);
     }
 
     /**
      * As {@link #createSubscriber(Connection, String, String, String, String)}; with
      * {@code combinedQueue} (a leaf only) the node is a merge-leaf: its worker also feeds
-     * that queue, which must already have its node (root or branch) in this database.
+     * that queue, which must already have its node (root or branch) in this database. A
+     * branch with {@code syncWatermark} (node names, londiste3's {@code --sync-watermark})
+     * gets the node attribute {@code sync_watermark}: its worker then keeps the branch's
+     * global watermark at the lowest local watermark of those nodes and its own
+     * (worker/SyncedWatermark).
      */
     public String createSubscriber(Connection local, String type, String node, String publicLocation,
-                                   String providerLocation, String combinedQueue) throws SQLException {
+                                   String providerLocation, String combinedQueue, List<String> syncWatermark)
+            throws SQLException {
         if (!type.equals("branch") && !type.equals("leaf")) {
             throw new IllegalArgumentException("node type must be branch or leaf, not " + type);
+        }
+        if (syncWatermark != null && !type.equals("branch")) {
+            throw new IllegalArgumentException("--sync-watermark can be used only for branch nodes");
         }
         Conninfo.parse(publicLocation);
         installSchemas(local);
@@ -114,6 +123,11 @@ public final class NodeSetup {
             NodeClient.registerLocation(local, queue, node, publicLocation, false);
             String note = NodeClient.createNode(local, queue, type, node, worker, providerNode.name(), watermark,
                     combinedQueue).note();
+            if (syncWatermark != null) {
+                NodeClient.call(local, "pgq_node.set_node_attrs", queue,
+                        UrlEncoding.encode(Map.of("sync_watermark", String.join(",", syncWatermark))))
+                        .orThrow("set sync_watermark of node " + node);
+            }
             for (TableInfo t : TableClient.tables(provider, queue)) {
                 TableClient.globalAddTable(local, queue, t.name()).orThrow("add table " + t.name());
             }

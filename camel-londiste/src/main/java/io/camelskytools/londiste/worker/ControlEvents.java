@@ -26,9 +26,11 @@ final class ControlEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ControlEvents.class);
 
     private final String queue;
+    private final SyncedWatermark synced;
 
-    ControlEvents(String queue) {
+    ControlEvents(String queue, SyncedWatermark synced) {
         this.queue = queue;
+        this.synced = synced;
     }
 
     /** Applies {@code ev} on {@code target} (in the batch's transaction); false when it is of no known type. */
@@ -39,7 +41,10 @@ final class ControlEvents {
                     "true".equals(ev.extra3()) || "t".equals(ev.extra3()));
             case "pgq.unregister-location" -> NodeClient.call(target, "pgq_node.unregister_location", queue, ev.data());
             case "pgq.global-watermark" -> {
-                if (node.isBranch()) {
+                if (SyncedWatermark.nodes(node) != null) {
+                    // a branch with sync_watermark sets its own from this and its synced nodes'
+                    synced.upstream(Long.parseLong(ev.data()));
+                } else if (node.isBranch()) {
                     NodeClient.setGlobalWatermark(target, queue, Long.parseLong(ev.data()));
                 }
             }

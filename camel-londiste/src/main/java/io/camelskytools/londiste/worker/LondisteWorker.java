@@ -63,6 +63,7 @@ public final class LondisteWorker implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final ControlEvents control;
+    private final SyncedWatermark syncedWatermark;
     private final CopyCoordinator copies;
     private Connection target;
     private Connection provider;
@@ -91,7 +92,8 @@ public final class LondisteWorker implements AutoCloseable {
 
     public LondisteWorker(WorkerSettings settings) {
         this.settings = settings;
-        this.control = new ControlEvents(settings.queue());
+        this.syncedWatermark = new SyncedWatermark(settings.queue());
+        this.control = new ControlEvents(settings.queue(), syncedWatermark);
         this.copies = new CopyCoordinator(settings);
     }
 
@@ -293,7 +295,7 @@ public final class LondisteWorker implements AutoCloseable {
     private Exception apply(BatchInfo batch, List<PgqEvent> events) throws Exception {
         if (node.isBranch()) {
             // a branch holds the very same events as its provider: same ids, times, ticks
-            PgqClient.copyEventsAsTheyAre(target, settings.queue(), events);
+            PgqClient.copyEventsAsTheyAre(target, settings.queue(), syncedCopies(events));
             for (PgqEvent ev : events) {
                 maxEventId = Math.max(maxEventId, ev.id());
             }
@@ -358,6 +360,23 @@ public final class LondisteWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * On a branch with sync_watermark the global-watermark events it passes on carry its own
+     * global watermark, not the root's: the nodes below keep what the synced nodes need.
+     */
+    private List<PgqEvent> syncedCopies(List<PgqEvent> events) {
+        if (SyncedWatermark.nodes(node) == null || node.globalWatermark() == null) {
+            return events;
+        }
+        List<PgqEvent> out = new java.util.ArrayList<>(events.size());
+        for (PgqEvent e : events) {
+            out.add(!"pgq.global-watermark".equals(e.type()) ? e
+                    : new PgqEvent(e.id(), e.time(), e.txid(), e.retry(), e.type(), node.globalWatermark().toString(),
+                            e.extra1(), e.extra2(), e.extra3(), e.extra4()));
+        }
+        return out;
+    }
+
     private void afterBatch() throws SQLException {
         TableClient.restoreFkeys(target, settings.queue());
         publishLocalWatermark();
@@ -379,15 +398,18 @@ public final class LondisteWorker implements AutoCloseable {
             return;
         }
         NodeInfo fresh = NodeClient.nodeInfo(target, settings.queue());
-        if (fresh != null && fresh.localWatermark() != null) {
-            long wm = fresh.localWatermark();
-            if (fresh.combinedQueue() != null && lastBatch != null) {
-                // a merge-leaf's position can be ahead of the provider's batches (wait-behind)
-                wm = Math.min(wm, lastBatch.curTickId());
-            }
-            NodeClient.setSubscriberWatermark(provider, settings.queue(), fresh.name(), wm);
+        if (fresh == null || fresh.localWatermark() == null || lastBatch == null) {
+            return;
         }
+        List<String> syncWith = SyncedWatermark.nodes(fresh);
+        // a branch that syncs its watermark with other nodes reports only where it reads: what
+        // its subtree needs its own queue keeps; otherwise never past the batch just applied
+        long wm = syncWith != null ? lastBatch.prevTickId() : Math.min(fresh.localWatermark(), lastBatch.curTickId());
+        NodeClient.setSubscriberWatermark(provider, settings.queue(), fresh.name(), wm);
         lastLocalWatermark = now;
+        if (syncWith != null) {
+            syncedWatermark.publish(target, fresh, syncWith);
+        }
     }
 
     private void connectProvider(String location) throws SQLException {

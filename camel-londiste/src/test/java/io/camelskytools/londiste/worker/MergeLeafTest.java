@@ -57,9 +57,9 @@ class MergeLeafTest {
             new NodeSetup("part2", "w_part2").createRoot(p2.connection(), "p2root", location(p2Db));
             new NodeSetup(COMBINED, "w_comb").createRoot(comb.connection(), "croot", location(combDb));
             new NodeSetup("part1", "w_merge1").createSubscriber(comb.connection(), "leaf", "p1merge",
-                    location(combDb), location(p1Db), COMBINED);
+                    location(combDb), location(p1Db), COMBINED, null);
             new NodeSetup("part2", "w_merge2").createSubscriber(comb.connection(), "leaf", "p2merge",
-                    location(combDb), location(p2Db), COMBINED);
+                    location(combDb), location(p2Db), COMBINED, null);
             new NodeSetup(COMBINED, "w_cleaf").createSubscriber(leaf.connection(), "leaf", "cleaf", location(leafDb),
                     location(combDb));
             assertThat(comb.value("select combined_queue from pgq_node.get_node_info('part1')")).isEqualTo(COMBINED);
@@ -153,9 +153,9 @@ class MergeLeafTest {
                 new NodeSetup(COMBINED, "w_cbranch").createSubscriber(comb2.connection(), "branch", "cbranch",
                         location(comb2Db), location(combDb));
                 new NodeSetup("part1", "w_merge1b").createSubscriber(comb2.connection(), "leaf", "p1merge2",
-                        location(comb2Db), location(p1Db), COMBINED);
+                        location(comb2Db), location(p1Db), COMBINED, null);
                 new NodeSetup("part2", "w_merge2b").createSubscriber(comb2.connection(), "leaf", "p2merge2",
-                        location(comb2Db), location(p2Db), COMBINED);
+                        location(comb2Db), location(p2Db), COMBINED, null);
                 assertThat(comb2.value("select combined_type from pgq_node.get_node_info('part1')")).isEqualTo("branch");
                 added(new TableSetup(COMBINED).addTables(comb2.connection(), List.of("orders"), false,
                         AddTableOptions.DEFAULTS));

@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import io.camelskytools.londiste.LondisteWorkerRoutes;
 import io.camelskytools.londiste.admin.AddTableOptions;
 import io.camelskytools.londiste.admin.CascadeStatus;
+import io.camelskytools.londiste.admin.CascadeView;
 import io.camelskytools.londiste.admin.ExecuteScripts;
 import io.camelskytools.londiste.admin.NodeSetup;
 import io.camelskytools.londiste.admin.SeqSetup;
+import io.camelskytools.londiste.admin.StatusJson;
 import io.camelskytools.londiste.admin.TableCreator;
 import io.camelskytools.londiste.admin.TableSetup;
 import io.camelskytools.londiste.compare.TableCompare;
@@ -159,6 +161,11 @@ public final class LondisteCommand {
             return null;
         }
 
+        /** create-branch's --sync-watermark; null elsewhere. */
+        List<String> syncWatermark() {
+            return null;
+        }
+
         @Override
         int run(Connection c) throws Exception {
             String from = provider != null ? provider : cf.initialProviderLocation();
@@ -166,9 +173,8 @@ public final class LondisteCommand {
                 throw new IllegalArgumentException("--provider is missing (and no initial_provider_location in "
                                                    + cf.file() + ")");
             }
-            out().println(new NodeSetup(cf.queueName(), cf.jobName())
-                    .createSubscriber(c, type(), node, location != null ? location : cf.publicLocation(), from,
-                            combinedQueue()));
+            out().println(new NodeSetup(cf.queueName(), cf.jobName()).createSubscriber(c, type(), node,
+                    location != null ? location : cf.publicLocation(), from, combinedQueue(), syncWatermark()));
             return 0;
         }
     }
@@ -176,9 +182,19 @@ public final class LondisteCommand {
     @Command(name = "create-branch", mixinStandardHelpOptions = true,
              description = "Make this database a branch (a full copy of the queue) under --provider.")
     static final class CreateBranch extends CreateSubscriber {
+        @Option(names = "--sync-watermark", paramLabel = "NODE[,NODE]", split = ",",
+                description = "Keep this branch's global watermark at the lowest of these nodes' (and its own):"
+                              + " its queue holds what any of them needs.")
+        List<String> syncWatermark;
+
         @Override
         String type() {
             return "branch";
+        }
+
+        @Override
+        List<String> syncWatermark() {
+            return syncWatermark;
         }
     }
 
@@ -421,11 +437,20 @@ public final class LondisteCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
              description = "Every node of the cascade under the root: lag, tick, flags, errors, tables"
-                           + " (in sync / copying / not replicated).")
+                           + " (total / in sync / in copy); exit 1 when a member has an error or cannot be read.")
     static final class Status extends Sub {
+        @Option(names = "--json", description = "One JSON document: the members in tree order with their provider.")
+        boolean json;
+
         @Override
         int run(Connection c) throws Exception {
-            return new CascadeStatus(cf.queueName()).print(c, out()) == 0 ? 0 : 1;
+            CascadeStatus status = new CascadeStatus(cf.queueName());
+            if (!json) {
+                return status.print(c, out()) == 0 ? 0 : 1;
+            }
+            CascadeView view = status.read(c);
+            out().println(StatusJson.render(view));
+            return view.problems() == 0 ? 0 : 1;
         }
     }
 

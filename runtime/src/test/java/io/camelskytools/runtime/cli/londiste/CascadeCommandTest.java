@@ -86,4 +86,25 @@ class CascadeCommandTest {
             assertThat(l.longValue("select count(*) from pgq_node.node_info")).isZero();
         }
     }
+
+    @Test
+    void createBranchWritesTheSyncWatermarkListAsLondiste3Does() throws Exception {
+        TestDb rootDb = PG.db(0);
+        TestDb branchDb = PG.db(1);
+        Path root = ini("root", rootDb);
+        Path branch = ini("branch", branchDb);
+        try (Sql b = branchDb.open()) {
+            assertThat(londiste(root, "create-root", "n1", location(rootDb)).exit()).isZero();
+            Result leaf = londiste(branch, "create-leaf", "n2", location(branchDb), "--provider=" + location(rootDb),
+                    "--sync-watermark=n3");
+            assertThat(leaf.exit()).as("create-leaf has no such option").isEqualTo(2);
+            assertThat(leaf.err()).contains("--sync-watermark");
+            Result created = londiste(branch, "create-branch", "n2", location(branchDb),
+                    "--provider=" + location(rootDb), "--sync-watermark=n3,n4");
+            assertThat(created.exit()).as(created.err()).isZero();
+            // the node attribute londiste3's worker reads: urlencoded, the list as given
+            assertThat(b.value("select node_attrs from pgq_node.get_node_info('cq')"))
+                    .isEqualTo("sync_watermark=n3%2Cn4");
+        }
+    }
 }

@@ -82,7 +82,8 @@ class LondisteCommandTest {
             Result status = londiste(leaf, "status");
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("Queue: cliq   Local node: n2").contains("n1 (root)")
-                    .contains("+--: n2 (leaf)").contains("Tables: 1/0/0").contains("Tables: 0/1/0");
+                    .contains("+--: n2 (leaf)").contains("Tables: 1 total, 1 ok, 0 in copy")
+                    .contains("Tables: 1 total, 0 ok, 1 in copy");
             assertThat(londiste(leaf, "show-handlers").out()).contains("londiste: Applies the table's changes")
                     .contains("applyfn: ").contains("vtable: ").contains("qtable: ").contains("bulk: ")
                     .contains("method=0|1|2").contains("qsplitter: ").contains("shard: ").contains("part: ")
