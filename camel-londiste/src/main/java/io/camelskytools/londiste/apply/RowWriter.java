@@ -29,6 +29,7 @@ import io.camelskytools.jdbc.SqlNames;
  * instead of many (TPC-B updates its few branch and teller rows in nearly every transaction).
  * Not for tables where the steps could be seen: another unique index (two rows swapping a
  * value need both steps in order) or a trigger that fires on a replica ({@code ENABLE ALWAYS}).
+ * Such a table's waiting updates, distinct by key, then go as one statement ({@link ArrayUpdate}).
  */
 public final class RowWriter implements AutoCloseable {
 
@@ -41,6 +42,10 @@ public final class RowWriter implements AutoCloseable {
     private final Map<String, Pending> pendingByTable = new LinkedHashMap<>();
     /** Per destination table, whether its waiting updates of one key may become one. */
     private final Map<String, Boolean> collapsible = new HashMap<>();
+    /** Per destination table, its columns' types (for the one-statement update). */
+    private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
+    /** The one-statement updates, per shape; dropped with the batch's table facts. */
+    private final Map<Shape, PreparedStatement> arrayStatements = new HashMap<>();
     private int pending;
     private long rowsWritten;
     private long rowsCollapsed;
@@ -110,6 +115,9 @@ public final class RowWriter implements AutoCloseable {
         pendingByTable.clear();
         pending = 0;
         collapsible.clear();
+        columnTypes.clear();
+        closeAll(arrayStatements.values());
+        arrayStatements.clear();
     }
 
     /** Runs a statement of its own (sqltriga's partial SQL, TRUNCATE) after what is pending. */
@@ -131,6 +139,10 @@ public final class RowWriter implements AutoCloseable {
         Pending p = pendingByTable.remove(table);
         int n = p.rows.size();
         pending -= n;
+        if (p.collapse && n > 1 && arrayUpdate(p)) {
+            rowsWritten += n;
+            return;
+        }
         PreparedStatement ps = statements.get(p.shape);
         if (ps == null) {
             ps = target.prepareStatement(sql(p.shape));
@@ -142,6 +154,41 @@ public final class RowWriter implements AutoCloseable {
         }
         ps.executeBatch();
         rowsWritten += n;
+    }
+
+    /** Sends a table's waiting updates (distinct keys) as one statement; false when it cannot. */
+    private boolean arrayUpdate(Pending p) throws SQLException {
+        PreparedStatement ps = arrayStatements.get(p.shape);
+        if (ps == null) {
+            String sql = ArrayUpdate.sql(p.shape.table(), p.shape.columns(), p.shape.keys(), columnTypes(p.shape.table()));
+            if (sql == null) {
+                return false;
+            }
+            ps = target.prepareStatement(sql);
+            arrayStatements.put(p.shape, ps);
+        }
+        ArrayUpdate.run(target, ps, p.shape.columns(), p.rows.values());
+        return true;
+    }
+
+    /** Column name to its type as SQL spells it, read once per batch. */
+    private Map<String, String> columnTypes(String table) throws SQLException {
+        Map<String, String> types = columnTypes.get(table);
+        if (types == null) {
+            types = new HashMap<>();
+            try (PreparedStatement ps = target.prepareStatement(
+                    "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) from pg_catalog.pg_attribute a"
+                    + " where a.attrelid = pg_catalog.to_regclass(?) and a.attnum > 0 and not a.attisdropped")) {
+                ps.setString(1, SqlNames.quoteFqName(table));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        types.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            columnTypes.put(table, types);
+        }
+        return types;
     }
 
     /** Statements sent for rows (an update replaced by a later one of its key is not one). */
@@ -252,15 +299,21 @@ public final class RowWriter implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        for (PreparedStatement ps : statements.values()) {
+    private static void closeAll(Iterable<PreparedStatement> statements) {
+        for (PreparedStatement ps : statements) {
             try {
                 ps.close();
             } catch (SQLException ignored) {
                 // the connection goes too
             }
         }
+    }
+
+    @Override
+    public void close() {
+        closeAll(statements.values());
+        closeAll(arrayStatements.values());
+        arrayStatements.clear();
         statements.clear();
         pendingByTable.clear();
         pending = 0;

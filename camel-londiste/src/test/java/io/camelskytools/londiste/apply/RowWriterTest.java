@@ -47,6 +47,45 @@ class RowWriterTest {
     }
 
     @Test
+    void updatesOfManyKeysInOneStatementKeepEveryTypeAndNull() throws Exception {
+        try (Sql s = PG.db(0).open(); Connection c = PG.db(0).connect(); RowWriter w = new RowWriter(c)) {
+            s.exec("create table public.\"Mixed Types\" (id bigint primary key, amount numeric(10,2),"
+                   + " at timestamptz, note varchar(20), data jsonb, tags text[])");
+            s.exec("insert into \"Mixed Types\" select i, 0, now(), 'x', '{}', '{}' from generate_series(1, 4) i");
+            c.setAutoCommit(false);
+            w.startBatch();
+            for (int i = 1; i <= 4; i++) {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("id", String.valueOf(i));
+                row.put("amount", i + ".25");
+                row.put("at", "2026-12-0" + i + " 10:00:00+00");
+                row.put("note", i % 2 == 0 ? null : "n" + i);
+                row.put("data", "{\"k\": " + i + "}");
+                row.put("tags", "{a,\"b c\"}");
+                w.write("public.Mixed Types", new RowChange('U', List.of("id"), row));
+            }
+            w.flush();
+            c.commit();
+            assertThat(s.rows("select id, amount::text as amount, extract(day from at at time zone 'UTC')::int as day,"
+                              + " note, data->>'k' as k, tags[2] as tag from \"Mixed Types\" order by id"))
+                    .containsExactly(
+                            row(1, "1.25", 1, "n1", "1", "b c"), row(2, "2.25", 2, null, "2", "b c"),
+                            row(3, "3.25", 3, "n3", "3", "b c"), row(4, "4.25", 4, null, "4", "b c"));
+        }
+    }
+
+    private static Map<String, Object> row(long id, String amount, int day, String note, String k, String tag) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("amount", amount);
+        m.put("day", day);
+        m.put("note", note);
+        m.put("k", k);
+        m.put("tag", tag);
+        return m;
+    }
+
+    @Test
     void rowsSwappingAUniqueValueAreUpdatedStepByStep() throws Exception {
         try (Sql s = PG.db(0).open(); Connection c = PG.db(0).connect(); RowWriter w = new RowWriter(c)) {
             s.exec("create table public.slots (id int primary key, code text unique)");
