@@ -26,11 +26,15 @@ final class ArrayUpdate {
     private ArrayUpdate() {
     }
 
-    /** The statement, or null when a column's type is unknown or no column is set. */
+    /**
+     * The statement, or null when a column's type is unknown or an array (unnest flattens an
+     * array of arrays), or no column is set.
+     */
     static String sql(String table, List<String> columns, List<String> keys, Map<String, String> types) {
         List<String> set = new ArrayList<>();
         for (String c : columns) {
-            if (types.get(c) == null) {
+            String type = types.get(c);
+            if (type == null || type.endsWith("]")) {
                 return null;
             }
             if (!keys.contains(c)) {

@@ -50,8 +50,8 @@ class RowWriterTest {
     void updatesOfManyKeysInOneStatementKeepEveryTypeAndNull() throws Exception {
         try (Sql s = PG.db(0).open(); Connection c = PG.db(0).connect(); RowWriter w = new RowWriter(c)) {
             s.exec("create table public.\"Mixed Types\" (id bigint primary key, amount numeric(10,2),"
-                   + " at timestamptz, note varchar(20), data jsonb, tags text[])");
-            s.exec("insert into \"Mixed Types\" select i, 0, now(), 'x', '{}', '{}' from generate_series(1, 4) i");
+                   + " at timestamptz, note varchar(20), data jsonb)");
+            s.exec("insert into \"Mixed Types\" select i, 0, now(), 'x', '{}' from generate_series(1, 4) i");
             c.setAutoCommit(false);
             w.startBatch();
             for (int i = 1; i <= 4; i++) {
@@ -61,27 +61,38 @@ class RowWriterTest {
                 row.put("at", "2026-12-0" + i + " 10:00:00+00");
                 row.put("note", i % 2 == 0 ? null : "n" + i);
                 row.put("data", "{\"k\": " + i + "}");
-                row.put("tags", "{a,\"b c\"}");
                 w.write("public.Mixed Types", new RowChange('U', List.of("id"), row));
             }
             w.flush();
             c.commit();
             assertThat(s.rows("select id, amount::text as amount, extract(day from at at time zone 'UTC')::int as day,"
-                              + " note, data->>'k' as k, tags[2] as tag from \"Mixed Types\" order by id"))
+                              + " note, data->>'k' as k from \"Mixed Types\" order by id"))
                     .containsExactly(
-                            row(1, "1.25", 1, "n1", "1", "b c"), row(2, "2.25", 2, null, "2", "b c"),
-                            row(3, "3.25", 3, "n3", "3", "b c"), row(4, "4.25", 4, null, "4", "b c"));
+                            row(1, "1.25", 1, "n1", "1"), row(2, "2.25", 2, null, "2"),
+                            row(3, "3.25", 3, "n3", "3"), row(4, "4.25", 4, null, "4"));
+            // an array column: unnest would flatten it, so those updates go one by one
+            s.exec("create table public.tagged (id int primary key, tags text[])");
+            s.exec("insert into tagged values (1, '{}'), (2, '{}')");
+            w.startBatch();
+            for (int i = 1; i <= 2; i++) {
+                Map<String, String> r = new LinkedHashMap<>();
+                r.put("id", String.valueOf(i));
+                r.put("tags", "{a,\"b " + i + "\"}");
+                w.write("public.tagged", new RowChange('U', List.of("id"), r));
+            }
+            w.flush();
+            c.commit();
+            assertThat(s.column("select tags[2] from tagged order by id")).containsExactly("b 1", "b 2");
         }
     }
 
-    private static Map<String, Object> row(long id, String amount, int day, String note, String k, String tag) {
+    private static Map<String, Object> row(long id, String amount, int day, String note, String k) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("amount", amount);
         m.put("day", day);
         m.put("note", note);
         m.put("k", k);
-        m.put("tag", tag);
         return m;
     }
 
