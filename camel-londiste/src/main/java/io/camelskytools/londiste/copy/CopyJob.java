@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.camelskytools.jdbc.QueryRows;
 import io.camelskytools.jdbc.SqlNames;
 import io.camelskytools.londiste.apply.EventKinds;
 import io.camelskytools.londiste.apply.HandlerSpec;
@@ -360,19 +361,11 @@ public final class CopyJob implements Runnable {
     private void awaitPartitions(Connection provider, String sourceNode, String destination) throws SQLException {
         boolean logged = false;
         while (true) {
-            long copying;
-            try (PreparedStatement ps = provider.prepareStatement(
-                    "select count(*) from pgq_node.node_info n"
+            long copying = ((Number) QueryRows.list(provider, "select count(*) as n from pgq_node.node_info n"
                     + " join londiste.table_info t on t.queue_name = n.queue_name"
                     + " where n.combined_queue = ? and coalesce(t.dest_table, t.table_name) = ?"
-                    + " and t.local and t.merge_state is distinct from 'ok'")) {
-                ps.setString(1, queue);
-                ps.setString(2, destination);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    copying = rs.getLong(1);
-                }
-            }
+                    + " and t.local and t.merge_state is distinct from 'ok'", queue, destination).get(0).get("n"))
+                    .longValue();
             if (copying == 0) {
                 return;
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.camelskytools.jdbc.SqlNames;
+import io.camelskytools.londiste.apply.CopyText;
 import io.camelskytools.londiste.apply.RowChange;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.camelskytools.jdbc.SqlNames;
+import io.camelskytools.londiste.apply.CopyText;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.pgq.client.NewEvent;
 import io.camelskytools.pgq.client.PgqClient;
@@ -58,12 +59,12 @@ final class CombinedQueueFeed {
         for (PgqEvent e : copied) {
             // ev_id from the queue's own sequence (the column default), ev_txid this transaction
             data.append(e.time()).append('\t');
-            field(data, e.type()).append('\t');
-            field(data, e.data()).append('\t');
-            field(data, e.extra1()).append('\t');
-            field(data, e.extra2()).append('\t');
-            field(data, e.extra3()).append('\t');
-            field(data, e.extra4()).append('\n');
+            CopyText.field(data, e.type()).append('\t');
+            CopyText.field(data, e.data()).append('\t');
+            CopyText.field(data, e.extra1()).append('\t');
+            CopyText.field(data, e.extra2()).append('\t');
+            CopyText.field(data, e.extra3()).append('\t');
+            CopyText.field(data, e.extra4()).append('\n');
         }
         try {
             target.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + SqlNames.quoteFqName(table)
@@ -78,22 +79,5 @@ final class CombinedQueueFeed {
     static void tickId(Connection target, String combinedQueue, String partQueue, long tick) throws SQLException {
         PgqClient.insertEvent(target, combinedQueue, new NewEvent(TICK_ID, Long.toString(tick), partQueue, null, null,
                 null));
-    }
-
-    private static StringBuilder field(StringBuilder out, String v) {
-        if (v == null) {
-            return out.append("\\N");
-        }
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
-        }
-        return out;
     }
 }

@@ -76,7 +76,9 @@ class GlobalWatermarkTest {
                 if (i % 20 == 0) {
                     maintain(root);
                     maintain(branch);
-                    Thread.sleep(100);
+                    // the inserts spread over ticks: each 20 wait for the root's next one
+                    long tick = lastTick(root);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> lastTick(root) > tick);
                 }
             }
             // the cascade went on past the leaf (the branch applied everything, the root ticked on)
@@ -85,11 +87,12 @@ class GlobalWatermarkTest {
                 maintain(branch);
                 assertThat(contents(branch, "acc")).isEqualTo(contents(root, "acc"));
             });
-            for (int i = 0; i < 10; i++) {
+            // ten watermark periods of maintenance: the watermarks stay at the paused leaf's tick all along
+            await().during(PERIOD.multipliedBy(10)).atMost(PERIOD.multipliedBy(30)).pollInterval(PERIOD).until(() -> {
                 maintain(root);
                 maintain(branch);
-                Thread.sleep(PERIOD.toMillis());
-            }
+                return globalWatermark(root) <= leafTick && globalWatermark(branch) <= leafTick;
+            });
             for (Sql s : List.of(root, branch)) {
                 assertThat(s.longValue("select global_watermark from pgq_node.get_node_info(?)", Q))
                         .as("global watermark").isLessThanOrEqualTo(leafTick);
@@ -137,6 +140,14 @@ class GlobalWatermarkTest {
     }
 
     /** When the queue last switched its event table (rotation step 1). */
+    private static long lastTick(Sql s) throws Exception {
+        return s.longValue("select last_tick_id from pgq.get_queue_info(?)", Q);
+    }
+
+    private static long globalWatermark(Sql s) throws Exception {
+        return s.longValue("select global_watermark from pgq_node.get_node_info(?)", Q);
+    }
+
     private static String switchTime(Sql s) throws Exception {
         return String.valueOf(s.value("select queue_switch_time from pgq.queue where queue_name = ?", Q));
     }

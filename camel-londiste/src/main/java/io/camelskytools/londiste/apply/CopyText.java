@@ -1,15 +1,15 @@
-package io.camelskytools.londiste.handler;
+package io.camelskytools.londiste.apply;
 
 /** A value in COPY text format: {@code \N} for NULL, backslash, tab, newline and CR escaped. */
-final class CopyText {
+public final class CopyText {
 
     private CopyText() {
     }
 
-    static void field(StringBuilder out, String v) {
+    /** Appends {@code v} as a COPY text field; returns {@code out} for the next append. */
+    public static StringBuilder field(StringBuilder out, String v) {
         if (v == null) {
-            out.append("\\N");
-            return;
+            return out.append("\\N");
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
@@ -21,5 +21,6 @@ final class CopyText {
                 default -> out.append(c);
             }
         }
+        return out;
     }
 }
