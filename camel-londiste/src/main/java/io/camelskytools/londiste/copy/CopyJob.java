@@ -23,6 +23,7 @@ import io.camelskytools.londiste.node.Connections;
 import io.camelskytools.londiste.node.ConsumerState;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.node.NodeClient;
+import io.camelskytools.londiste.node.NodeInfo;
 import io.camelskytools.londiste.table.CopyState;
 import io.camelskytools.londiste.table.TableClient;
 import io.camelskytools.londiste.table.TableInfo;
@@ -63,6 +64,7 @@ public final class CopyJob implements Runnable {
     private volatile boolean stopped;
     private volatile Exception failure;
     private volatile CopyProgress progress;
+    private Boolean providerIsRoot;
 
     CopyJob(String queue, String table, String worker, String targetUrl, String providerNode, String providerLocation,
             int fetchSize) {
@@ -180,7 +182,22 @@ public final class CopyJob implements Runnable {
             provider.setAutoCommit(true);
             provider.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
-        PgqClient.forceTick(provider, queue);
+        askForTick(provider);
+    }
+
+    /**
+     * A tick on the provider now, when it is the root (a branch ticks when its own provider
+     * does): the next step of the hand-over waits for one, and an idle root's ticker spaces
+     * its ticks further and further apart.
+     */
+    private void askForTick(Connection provider) throws SQLException {
+        if (providerIsRoot == null) {
+            NodeInfo node = NodeClient.nodeInfo(provider, queue);
+            providerIsRoot = node != null && node.isRoot();
+        }
+        if (providerIsRoot) {
+            PgqClient.forceTick(provider, queue);
+        }
     }
 
     /**
@@ -223,6 +240,8 @@ public final class CopyJob implements Runnable {
                     long at = NodeClient.consumerState(target, queue, consumer).completedTick();
                     TableClient.setState(target, queue, table, t.customSnapshot(), CopyState.wannaSync(at));
                     LOG.info("londiste {}: copy of {} caught up at tick {}", queue, table, at);
+                    // the main worker hands over at its first batch past that tick
+                    askForTick(provider);
                 } else if (n < 0) {
                     pause();
                 }
