@@ -28,6 +28,7 @@ public final class CascadedBatch implements TargetTransaction {
     private final String consumer;
     private final long tick;
     private final boolean alreadyApplied;
+    private boolean elsewhere;
     private final BeforeCommit beforeCommit;
     private boolean committed;
 
@@ -64,12 +65,19 @@ public final class CascadedBatch implements TargetTransaction {
      * moves ahead): finished on the provider, nothing applied.
      */
     public static CascadedBatch held(Connection target, String queue, String consumer, BatchInfo batch) {
-        return new CascadedBatch(target, queue, consumer, batch.curTickId(), true, () -> { });
+        CascadedBatch held = new CascadedBatch(target, queue, consumer, batch.curTickId(), true, () -> { });
+        held.elsewhere = true;
+        return held;
     }
 
     @Override
     public boolean alreadyApplied() {
         return alreadyApplied;
+    }
+
+    @Override
+    public boolean appliedElsewhere() {
+        return elsewhere;
     }
 
     @Override

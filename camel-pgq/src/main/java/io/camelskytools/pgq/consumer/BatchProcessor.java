@@ -96,8 +96,12 @@ public final class BatchProcessor {
         int count;
         try (TargetTransaction target = targets == null ? null : targets.begin(batch.info())) {
             if (target != null && target.alreadyApplied()) {
-                LOG.info("pgq consumer {}: batch {} was already applied to the target; finishing it",
-                        reader.consumerLabel(), batch.id());
+                if (target.appliedElsewhere()) {
+                    LOG.debug("pgq consumer {}: batch {} is past already; finishing it", reader.consumerLabel(), batch.id());
+                } else {
+                    LOG.info("pgq consumer {}: batch {} was already applied to the target; finishing it",
+                            reader.consumerLabel(), batch.id());
+                }
                 reader.finish(c, batch, List.of(), retryDelay);
                 return 0;
             }

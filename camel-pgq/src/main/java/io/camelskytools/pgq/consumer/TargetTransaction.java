@@ -14,6 +14,15 @@ public interface TargetTransaction extends AutoCloseable {
     /** The target recorded this batch already: finishing it is all that is left. */
     boolean alreadyApplied();
 
+    /**
+     * Whether a batch already applied is the normal course here (a merge-leaf whose
+     * position its combined branch moves ahead), rather than the sign of a crash: it is then
+     * not worth a line in the log.
+     */
+    default boolean appliedElsewhere() {
+        return false;
+    }
+
     /** Records the batch as applied and commits it with everything written in it. */
     void commit() throws SQLException;
 
