@@ -43,6 +43,14 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "copyThreshold": getOrCreateConfiguration(target).setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
         case "dataSource": getOrCreateConfiguration(target).setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "instanceid":
+        case "instanceId": target.setInstanceId(property(camelContext, java.lang.String.class, value)); return true;
+        case "clusterperiod":
+        case "clusterPeriod": target.setClusterPeriod(property(camelContext, java.time.Duration.class, value)); return true;
+        case "clustervalidationtimeout":
+        case "clusterValidationTimeout": target.setClusterValidationTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "clustertakeoverdelay":
+        case "clusterTakeoverDelay": target.setClusterTakeoverDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "deadinterval":
         case "deadInterval": getOrCreateConfiguration(target).setDeadInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "deadletteruri":

@@ -103,6 +103,10 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "starttick":
         case "startTick": target.getConfiguration().setStartTick(property(camelContext, java.lang.Long.class, value)); return true;
         case "subconsumer": target.getConfiguration().setSubconsumer(property(camelContext, java.lang.String.class, value)); return true;
+        case "exclusive": target.getConfiguration().setExclusive(property(camelContext, boolean.class, value)); return true;
+        case "coop": target.getConfiguration().setCoop(property(camelContext, boolean.class, value)); return true;
+        case "clusterservice":
+        case "clusterService": target.getConfiguration().setClusterService(property(camelContext, org.apache.camel.cluster.CamelClusterService.class, value)); return true;
         case "targetdatasource":
         case "targetDataSource": target.getConfiguration().setTargetDataSource(property(camelContext, io.camelskytools.pgq.PgqTargetDataSource.class, value)); return true;
         case "timeunit":

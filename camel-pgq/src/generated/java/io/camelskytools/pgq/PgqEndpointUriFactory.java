@@ -69,6 +69,9 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
         props.add("startScheduler");
         props.add("startTick");
         props.add("subconsumer");
+        props.add("exclusive");
+        props.add("coop");
+        props.add("clusterService");
         props.add("targetDataSource");
         props.add("timeUnit");
         props.add("useFixedDelay");
