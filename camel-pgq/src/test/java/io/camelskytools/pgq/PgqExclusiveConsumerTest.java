@@ -131,20 +131,47 @@ class PgqExclusiveConsumerTest extends PgqComponentTestSupport {
     }
 
     @Test
-    void notExclusiveEveryCopyGetsTheSameBatches() throws Exception {
+    void notExclusiveBothCopiesAreHandedTheSameOpenBatch() throws Exception {
         TestDb db = COOP.db();
         prepare(db);
         DataSource ds = dataSource(db);
         for (String member : List.of("a", "b")) {
-            member(ds, member, "pgq:q?dataSource=#ds&consumerName=c&exclusive=false&idleWait=100ms", ds);
+            PgqComponent pgq = new PgqComponent();
+            pgq.setInstanceId(member);
+            camel(ds, Map.of("pgq", pgq), new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("pgq:q?dataSource=#ds&consumerName=c&exclusive=false&idleWait=100ms").process(e -> {
+                        long batch = e.getIn().getHeader(PgqConstants.BATCH_ID, Long.class);
+                        try (Sql s = db.open()) {
+                            s.exec("insert into seen (ev, member, batch) values (?, ?, ?)",
+                                    Long.parseLong(e.getIn().getBody(String.class)), member, batch);
+                        }
+                        // hold the batch until the other copy works on it too: both are handed the open batch
+                        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                            try (Sql s = db.open()) {
+                                return s.longValue("select count(*) from seen where batch = ? and member = ?", batch,
+                                        other(member)) > 0;
+                            }
+                        });
+                    });
+                }
+            });
         }
-        startProducing(db);
-        awaitWorker(db, "a");
-        awaitWorker(db, "b");
-        stopProducingAndAwaitAll(db);
         try (Sql s = db.open()) {
-            assertThat(s.longValue("select count(*) from seen where member = 'a'")).isEqualTo(produced.get());
-            assertThat(s.longValue("select count(*) from seen where member = 'b'")).isEqualTo(produced.get());
+            s.exec("select pgq.insert_event('q', 'n', g::text) from generate_series(1, 10) g");
+            s.exec("select pgq.force_tick('q')");
+            s.exec("select pgq.ticker()");
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try (Sql s = db.open()) {
+                return s.longValue("select count(*) from seen") == 20;
+            }
+        });
+        try (Sql s = db.open()) {
+            assertThat(s.longValue("select count(distinct ev) from seen where member = 'a'")).isEqualTo(10);
+            assertThat(s.longValue("select count(distinct ev) from seen where member = 'b'")).isEqualTo(10);
+            assertThat(s.longValue("select count(distinct batch) from seen")).isEqualTo(1);
         }
     }
 
