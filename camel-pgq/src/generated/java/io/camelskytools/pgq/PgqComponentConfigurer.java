@@ -36,9 +36,18 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "batchMode": getOrCreateConfiguration(target).setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "clusterperiod":
+        case "clusterPeriod": target.setClusterPeriod(property(camelContext, java.time.Duration.class, value)); return true;
+        case "clusterservice":
+        case "clusterService": getOrCreateConfiguration(target).setClusterService(property(camelContext, org.apache.camel.cluster.CamelClusterService.class, value)); return true;
+        case "clustertakeoverdelay":
+        case "clusterTakeoverDelay": target.setClusterTakeoverDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "clustervalidationtimeout":
+        case "clusterValidationTimeout": target.setClusterValidationTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.camelskytools.pgq.PgqConfiguration.class, value)); return true;
         case "consumername":
         case "consumerName": getOrCreateConfiguration(target).setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
+        case "coop": getOrCreateConfiguration(target).setCoop(property(camelContext, boolean.class, value)); return true;
         case "copythreshold":
         case "copyThreshold": getOrCreateConfiguration(target).setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
@@ -49,6 +58,7 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadLetterUri": getOrCreateConfiguration(target).setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtype":
         case "eventType": getOrCreateConfiguration(target).setEventType(property(camelContext, java.lang.String.class, value)); return true;
+        case "exclusive": getOrCreateConfiguration(target).setExclusive(property(camelContext, boolean.class, value)); return true;
         case "fetchsize":
         case "fetchSize": getOrCreateConfiguration(target).setFetchSize(property(camelContext, int.class, value)); return true;
         case "force": getOrCreateConfiguration(target).setForce(property(camelContext, boolean.class, value)); return true;
@@ -64,6 +74,8 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "idleWait": getOrCreateConfiguration(target).setIdleWait(property(camelContext, java.time.Duration.class, value)); return true;
         case "installschema":
         case "installSchema": getOrCreateConfiguration(target).setInstallSchema(property(camelContext, boolean.class, value)); return true;
+        case "instanceid":
+        case "instanceId": target.setInstanceId(property(camelContext, java.lang.String.class, value)); return true;
         case "jdbcurl":
         case "jdbcUrl": getOrCreateConfiguration(target).setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -109,9 +121,18 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "batchMode": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "clusterperiod":
+        case "clusterPeriod": return java.time.Duration.class;
+        case "clusterservice":
+        case "clusterService": return org.apache.camel.cluster.CamelClusterService.class;
+        case "clustertakeoverdelay":
+        case "clusterTakeoverDelay": return java.time.Duration.class;
+        case "clustervalidationtimeout":
+        case "clusterValidationTimeout": return java.time.Duration.class;
         case "configuration": return io.camelskytools.pgq.PgqConfiguration.class;
         case "consumername":
         case "consumerName": return java.lang.String.class;
+        case "coop": return boolean.class;
         case "copythreshold":
         case "copyThreshold": return int.class;
         case "datasource":
@@ -122,6 +143,7 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadLetterUri": return java.lang.String.class;
         case "eventtype":
         case "eventType": return java.lang.String.class;
+        case "exclusive": return boolean.class;
         case "fetchsize":
         case "fetchSize": return int.class;
         case "force": return boolean.class;
@@ -137,6 +159,8 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "idleWait": return java.time.Duration.class;
         case "installschema":
         case "installSchema": return boolean.class;
+        case "instanceid":
+        case "instanceId": return java.lang.String.class;
         case "jdbcurl":
         case "jdbcUrl": return java.lang.String.class;
         case "lazystartproducer":
@@ -178,9 +202,18 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "batchMode": return getOrCreateConfiguration(target).isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "clusterperiod":
+        case "clusterPeriod": return target.getClusterPeriod();
+        case "clusterservice":
+        case "clusterService": return getOrCreateConfiguration(target).getClusterService();
+        case "clustertakeoverdelay":
+        case "clusterTakeoverDelay": return target.getClusterTakeoverDelay();
+        case "clustervalidationtimeout":
+        case "clusterValidationTimeout": return target.getClusterValidationTimeout();
         case "configuration": return target.getConfiguration();
         case "consumername":
         case "consumerName": return getOrCreateConfiguration(target).getConsumerName();
+        case "coop": return getOrCreateConfiguration(target).isCoop();
         case "copythreshold":
         case "copyThreshold": return getOrCreateConfiguration(target).getCopyThreshold();
         case "datasource":
@@ -191,6 +224,7 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadLetterUri": return getOrCreateConfiguration(target).getDeadLetterUri();
         case "eventtype":
         case "eventType": return getOrCreateConfiguration(target).getEventType();
+        case "exclusive": return getOrCreateConfiguration(target).isExclusive();
         case "fetchsize":
         case "fetchSize": return getOrCreateConfiguration(target).getFetchSize();
         case "force": return getOrCreateConfiguration(target).isForce();
@@ -206,6 +240,8 @@ public class PgqComponentConfigurer extends PropertyConfigurerSupport implements
         case "idleWait": return getOrCreateConfiguration(target).getIdleWait();
         case "installschema":
         case "installSchema": return getOrCreateConfiguration(target).isInstallSchema();
+        case "instanceid":
+        case "instanceId": return target.getInstanceId();
         case "jdbcurl":
         case "jdbcUrl": return getOrCreateConfiguration(target).getJdbcUrl();
         case "lazystartproducer":

@@ -33,8 +33,11 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "batchMode": target.getConfiguration().setBatchMode(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "clusterservice":
+        case "clusterService": target.getConfiguration().setClusterService(property(camelContext, org.apache.camel.cluster.CamelClusterService.class, value)); return true;
         case "consumername":
         case "consumerName": target.getConfiguration().setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
+        case "coop": target.getConfiguration().setCoop(property(camelContext, boolean.class, value)); return true;
         case "copythreshold":
         case "copyThreshold": target.getConfiguration().setCopyThreshold(property(camelContext, int.class, value)); return true;
         case "datasource":
@@ -50,6 +53,7 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "exclusive": target.getConfiguration().setExclusive(property(camelContext, boolean.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.getConfiguration().setFetchSize(property(camelContext, int.class, value)); return true;
         case "force": target.getConfiguration().setForce(property(camelContext, boolean.class, value)); return true;
@@ -132,8 +136,11 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "batchMode": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "clusterservice":
+        case "clusterService": return org.apache.camel.cluster.CamelClusterService.class;
         case "consumername":
         case "consumerName": return java.lang.String.class;
+        case "coop": return boolean.class;
         case "copythreshold":
         case "copyThreshold": return int.class;
         case "datasource":
@@ -149,6 +156,7 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "exclusive": return boolean.class;
         case "fetchsize":
         case "fetchSize": return int.class;
         case "force": return boolean.class;
@@ -227,8 +235,11 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "batchMode": return target.getConfiguration().isBatchMode();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "clusterservice":
+        case "clusterService": return target.getConfiguration().getClusterService();
         case "consumername":
         case "consumerName": return target.getConfiguration().getConsumerName();
+        case "coop": return target.getConfiguration().isCoop();
         case "copythreshold":
         case "copyThreshold": return target.getConfiguration().getCopyThreshold();
         case "datasource":
@@ -244,6 +255,7 @@ public class PgqEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "exclusive": return target.getConfiguration().isExclusive();
         case "fetchsize":
         case "fetchSize": return target.getConfiguration().getFetchSize();
         case "force": return target.getConfiguration().isForce();

@@ -23,13 +23,15 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(49);
+        Set<String> props = new HashSet<>(52);
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
         props.add("backoffMultiplier");
         props.add("batchMode");
         props.add("bridgeErrorHandler");
+        props.add("clusterService");
         props.add("consumerName");
+        props.add("coop");
         props.add("copyThreshold");
         props.add("dataSource");
         props.add("deadInterval");
@@ -38,6 +40,7 @@ public class PgqEndpointUriFactory extends org.apache.camel.support.component.En
         props.add("eventType");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("exclusive");
         props.add("fetchSize");
         props.add("force");
         props.add("greedy");

@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -44,6 +45,20 @@ public class PgqConfiguration implements Cloneable {
               description = "Cooperative consumption: a sibling subconsumer silent for this long is taken for dead, and its"
                             + " open batch is taken over.")
     private Duration deadInterval = Duration.ofMinutes(5);
+    @UriParam(label = "consumer", defaultValue = "true",
+              description = "One active consumer per queue and consumerName (per subconsumer in cooperative mode) among"
+                            + " all processes: the consumer joins a cluster namespace and takes batches only while it leads"
+                            + " it; the others stand by and one takes over when the leader goes. Off: every copy of the"
+                            + " route gets the same batches.")
+    private boolean exclusive = true;
+    @UriParam(label = "consumer,advanced",
+              description = "The Camel cluster service an exclusive consumer elects its leader with. Default: advisory"
+                            + " locks in the queue's own database (the component's instanceId and cluster* options).")
+    private CamelClusterService clusterService;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Cooperative consumption with this process's instanceId (a component option) as subconsumer"
+                            + " name, unless subconsumer is set: N copies of the route split the consumer's batches.")
+    private boolean coop;
     @UriParam(label = "consumer", description = "Exactly-once into a database: a PgqTargetDataSource bean. The route's"
                                                + " writes through that bean and the record of the batch (pgq_ext in the"
                                                + " target) commit in one transaction; a batch already recorded is not"
@@ -144,6 +159,10 @@ public class PgqConfiguration implements Cloneable {
         if (subconsumer != null && subconsumer.isBlank()) {
             throw new IllegalArgumentException(where + "subconsumer must not be blank");
         }
+        if (coop && subconsumer == null) {
+            throw new IllegalArgumentException(where + "coop needs a subconsumer name: set subconsumer, or instanceId on the"
+                                               + " pgq component");
+        }
         atLeast(where, "fetchSize", fetchSize, 1);
         atLeast(where, "maxEventsPerExchange", maxEventsPerExchange, 1);
         atLeast(where, "maxRetries", maxRetries, 0);
@@ -237,6 +256,30 @@ public class PgqConfiguration implements Cloneable {
 
     public void setDeadInterval(Duration deadInterval) {
         this.deadInterval = deadInterval;
+    }
+
+    public boolean isExclusive() {
+        return exclusive;
+    }
+
+    public void setExclusive(boolean exclusive) {
+        this.exclusive = exclusive;
+    }
+
+    public CamelClusterService getClusterService() {
+        return clusterService;
+    }
+
+    public void setClusterService(CamelClusterService clusterService) {
+        this.clusterService = clusterService;
+    }
+
+    public boolean isCoop() {
+        return coop;
+    }
+
+    public void setCoop(boolean coop) {
+        this.coop = coop;
     }
 
     public PgqTargetDataSource getTargetDataSource() {

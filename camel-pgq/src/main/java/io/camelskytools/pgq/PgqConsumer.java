@@ -8,6 +8,7 @@ import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.PgqEvent;
 import io.camelskytools.pgq.client.TickListener;
 import io.camelskytools.pgq.client.TickSignal;
+import io.camelskytools.pgq.cluster.ConsumerLeadership;
 import io.camelskytools.pgq.consumer.BatchProcessor;
 import io.camelskytools.pgq.consumer.BatchReader;
 import io.camelskytools.pgq.consumer.BatchWindow;
@@ -27,6 +28,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * events retried or dead-lettered, finished in one statement. A graceful shutdown waits for
  * the batch in hand (up to Camel's shutdown timeout): the batch is the unit of work,
  * whatever the route's shutdownRunningTask says; anything harder leaves it open for next time.
+ * An exclusive consumer takes batches only while it leads its cluster namespace, and drops
+ * the batch in hand (left open for the new leader) the moment it stops leading.
  */
 @ManagedResource(description = "PgQ consumer")
 public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware {
@@ -59,6 +63,8 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
     private volatile ConsumerStats stats = new ConsumerStats(NoopConsumerMetrics.INSTANCE);
     private BatchProcessor batches;
     private EventMessages messages;
+    /** Set while an exclusive consumer is in its cluster view; null otherwise. */
+    private volatile ConsumerLeadership leadership;
 
     public PgqConsumer(PgqEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -77,6 +83,9 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
         prepared = endpoint.checkSchemaIfReachable("pgq consumer " + endpoint.consumerLabel() + " on " + queue);
         if (prepared && config.isRegisterConsumer()) {
             register();
+        }
+        if (prepared && config.isExclusive()) {
+            joinCluster();
         }
         messages = new EventMessages(queue, config.getConsumerName(), config.isBatchMode());
         if (config.getDeadLetterUri() != null) {
@@ -130,6 +139,28 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
         return batch -> PgqExtTransaction.begin(target, config.getConsumerName(), sub, batch.batchId());
     }
 
+    /**
+     * Joins the namespace {@code pgq:<database>/<queue>/<consumer>[.<subconsumer>]}, on the
+     * endpoint's clusterService or on advisory locks in the queue's own database.
+     */
+    private void joinCluster() throws Exception {
+        CamelClusterService service = config.getClusterService() != null ? config.getClusterService()
+                : endpoint.getComponent().lockService(endpoint.getDataSource());
+        String namespace = "pgq:" + endpoint.databaseName() + "/" + queue + "/" + endpoint.consumerLabel();
+        leadership = ConsumerLeadership.join(service, namespace, "pgq consumer " + endpoint.consumerLabel() + " on " + queue);
+        endpoint.getComponent().exclusiveStarted(this);
+    }
+
+    /** What the status page shows of this consumer, or null when it is not exclusive (or not in its view yet). */
+    ExclusiveConsumer exclusiveState() {
+        ConsumerLeadership l = leadership;
+        if (l == null) {
+            return null;
+        }
+        return new ExclusiveConsumer(queue, endpoint.consumerLabel(), l.namespace(),
+                config.getClusterService() == null ? endpoint.getDataSource() : null, l.isLeading(), l.leaderId());
+    }
+
     private void register() throws SQLException {
         try (Connection c = endpoint.getDataSource().getConnection()) {
             ConsumerRegistration.ensure(c, queue, config.getConsumerName(), config.getSubconsumer(), config.getStartTick());
@@ -149,10 +180,20 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
             listener.close();
             listener = null;
         }
-        // a poll waiting for a tick returns at once
+        // a poll waiting for a tick or for leadership returns at once
         ticks.signal();
+        ConsumerLeadership l = leadership;
+        if (l != null) {
+            l.wakeUp();
+        }
         super.doStop();
         closeConnection();
+        if (l != null) {
+            endpoint.getComponent().exclusiveStopped(this);
+            leadership = null;
+            // ends this consumer's lock session: a standby takes over after its takeover delay
+            l.close();
+        }
         if (deadLetterTemplate != null) {
             deadLetterTemplate.stop();
             deadLetterTemplate = null;
@@ -168,17 +209,28 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
                 if (config.isRegisterConsumer()) {
                     register();
                 }
+                if (config.isExclusive()) {
+                    joinCluster();
+                }
                 prepared = true;
                 LOG.info("pgq consumer {} on queue {}: database reachable, reading batches", endpoint.consumerLabel(), queue);
+            }
+            ConsumerLeadership l = leadership;
+            if (l != null && !l.isLeading() && !(l.awaitLeading(config.getIdleWait()) && isRunAllowed())) {
+                // standing by
+                return 0;
             }
             int events = batches.processNext(connection());
             if (events < 0 && isRunAllowed()) {
                 // idle: sleep until the ticker announces a tick, or idleWait passes
-                if (ticks.await(config.getIdleWait().toMillis()) && isRunAllowed()) {
+                if (ticks.await(config.getIdleWait().toMillis()) && isRunAllowed() && (l == null || l.isLeading())) {
                     events = batches.processNext(connection());
                 }
             }
             return Math.max(events, 0);
+        } catch (LostLeadership e) {
+            LOG.info(e.getMessage());
+            return 0;
         } catch (SQLException e) {
             // the next poll starts on a fresh connection (database restarted, network cut, ...)
             closeConnection();
@@ -188,6 +240,12 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
 
     /** Routes one exchange; its failure goes back to the failure policy, unless the consumer is stopping. */
     private Exception deliver(BatchInfo batch, List<PgqEvent> events) throws Exception {
+        ConsumerLeadership l = leadership;
+        if (l != null && !l.isLeading()) {
+            throw new LostLeadership("pgq consumer " + endpoint.consumerLabel() + " on " + queue + ": this process no longer"
+                                     + " leads '" + l.namespace() + "'; batch " + batch.batchId() + " is left open for the"
+                                     + " new leader");
+        }
         if (!isRunAllowed()) {
             throw new IllegalStateException("pgq consumer " + endpoint.consumerLabel() + " is stopping; batch "
                                             + batch.batchId() + " is left for redelivery");
@@ -227,6 +285,26 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
         // nothing to prepare: a forced stop leaves the batch open for redelivery
+    }
+
+    @ManagedAttribute(description = "Exclusive: whether this process leads the consumer's cluster namespace (always true"
+                                    + " when not exclusive)")
+    public boolean isActive() {
+        ConsumerLeadership l = leadership;
+        return l == null ? !config.isExclusive() : l.isLeading();
+    }
+
+    @ManagedAttribute(description = "Exclusive: the consumer's cluster namespace")
+    public String getClusterNamespace() {
+        ConsumerLeadership l = leadership;
+        return l == null ? null : l.namespace();
+    }
+
+    /** Thrown into the batch in hand when this process stops leading: the batch stays open. */
+    private static final class LostLeadership extends IllegalStateException {
+        LostLeadership(String message) {
+            super(message);
+        }
     }
 
     @ManagedAttribute(description = "Events of finished batches (each counted once per delivery)")

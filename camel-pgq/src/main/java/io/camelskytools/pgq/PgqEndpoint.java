@@ -83,10 +83,20 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         return consumer;
     }
 
-    /** A DataSource given to the component after this endpoint was made still reaches it. */
+    /** A DataSource (or instanceId) given to the component after this endpoint was made still reaches it. */
     private void inheritComponentDatabase() {
         if (configuration.getDataSource() == null && configuration.getJdbcUrl() == null) {
             configuration.setDataSource(getComponent().getDataSource());
+        }
+        if (configuration.isCoop() && configuration.getSubconsumer() == null) {
+            configuration.setSubconsumer(getComponent().getInstanceId());
+        }
+    }
+
+    /** The name of the database the queue is in (part of an exclusive consumer's namespace). */
+    String databaseName() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getCatalog();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.camelskytools.runtime.run;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +25,40 @@ final class ClusterSetup {
     private ClusterSetup() {
     }
 
+    /**
+     * This copy's instance id ({@code skytools.instance.id}, else hostname-pid), whether the
+     * cluster is on or not: the {@code {{skytools.instance.id}}} placeholder, and the pgq
+     * component's member id for exclusive consumers and subconsumer name for coop ones, with
+     * the same period, validation timeout and takeover delay as the singletons.
+     */
+    static String instance(Main main, SkytoolsConfig config, PrintWriter out) {
+        String memberId = config.get("skytools.instance.id", PgLockClusterService.defaultMemberId());
+        main.addInitialProperty("skytools.instance.id", memberId);
+        main.addInitialProperty("camel.component.pgq.instanceId", memberId);
+        Duration period = config.duration(PREFIX + "period", Duration.ofSeconds(1));
+        Duration validation = config.duration(PREFIX + "validation-timeout", Duration.ofSeconds(1));
+        Duration takeover = config.get(PREFIX + "takeover-delay") == null ? period.plus(validation).plusSeconds(1)
+                : config.duration(PREFIX + "takeover-delay", null);
+        if (takeover.compareTo(period.plus(validation)) <= 0) {
+            throw new SkytoolsConfig.ConfigException(PREFIX + "takeover-delay (" + takeover.toMillis() + " ms) must be longer"
+                    + " than " + PREFIX + "period + " + PREFIX + "validation-timeout (" + period.plus(validation).toMillis()
+                    + " ms)");
+        }
+        main.addInitialProperty("camel.component.pgq.clusterPeriod", period.toString());
+        main.addInitialProperty("camel.component.pgq.clusterValidationTimeout", validation.toString());
+        main.addInitialProperty("camel.component.pgq.clusterTakeoverDelay", takeover.toString());
+        out.println("skytools: instance " + memberId + ": pgq: consumers are exclusive (one active copy each, elected by"
+                    + " advisory locks in their queue's database, takeover after " + takeover.toMillis() + " ms);"
+                    + " coop=true consumers use subconsumer " + memberId);
+        return memberId;
+    }
+
     /** Binds the service and the singleton route policy; null when clustering is off. */
-    static SingletonRoutes configure(Main main, SkytoolsConfig config, Map<String, DatabaseConfig> dbs, PrintWriter out) {
+    static SingletonRoutes configure(Main main, SkytoolsConfig config, Map<String, DatabaseConfig> dbs, String memberId,
+            PrintWriter out) {
         if (!config.bool(PREFIX + "enabled", false)) {
             return null;
         }
-        String memberId = config.get("skytools.instance.id", PgLockClusterService.defaultMemberId());
         String type = config.get(PREFIX + "service", "postgresql");
         CamelClusterService service = switch (type) {
             case "postgresql" -> postgres(config, dbs, memberId, out);
@@ -37,8 +66,6 @@ final class ClusterSetup {
             default -> throw new SkytoolsConfig.ConfigException(PREFIX + "service must be postgresql or file, not '" + type + "'");
         };
         main.bind("skytools-cluster", service);
-        // routes can say which copy they run in: {{skytools.instance.id}}
-        main.addInitialProperty("skytools.instance.id", memberId);
         SingletonRoutes singletons = new SingletonRoutes(config.get(PREFIX + "namespace-prefix", "skytools:"));
         main.bind("skytools-singletons", singletons);
         return singletons;

@@ -145,7 +145,8 @@ public final class RunCommand implements Callable<Integer> {
             configureHttp(main, config, dbs, out);
             configureWalArchive(main, walmgr, out);
             List<String> londisteWorkers = LondisteWorkers.configure(main, config, board, out);
-            SingletonRoutes singletons = ClusterSetup.configure(main, config, dbs, out);
+            String instanceId = ClusterSetup.instance(main, config, out);
+            SingletonRoutes singletons = ClusterSetup.configure(main, config, dbs, instanceId, out);
             if (singletons != null) {
                 for (String db : ticked) {
                     String bean = dbs.get(db).beanName();
@@ -155,6 +156,7 @@ public final class RunCommand implements Callable<Integer> {
                     singletons.add("walmgr-archive");
                 }
                 londisteWorkers.forEach(singletons::add);
+                board.singletonNamespaces(singletons.routeIds().stream().map(singletons::namespace).toList());
                 out.println("skytools: cluster: these run in one member at a time, each where its namespace "
                             + singletons.namespace("ROUTE") + " has its leader: "
                             + (singletons.routeIds().isEmpty() ? "none" : String.join(", ", singletons.routeIds())));

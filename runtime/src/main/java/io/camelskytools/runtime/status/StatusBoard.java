@@ -31,7 +31,28 @@ public final class StatusBoard {
                        boolean paused, String problem, Map<String, String> tables) {
     }
 
+    /** An exclusive consumer of this runtime: who leads it (null: nobody), and whether that is this runtime. */
+    record ExclusiveRow(String queue, String consumer, String namespace, String leader, boolean here) {
+    }
+
     private final Map<String, LondisteRow> londiste = new TreeMap<>();
+    private volatile List<String> singletonNamespaces = List.of();
+
+    /** The namespaces of the runtime's singletons, so that their locks are shown by name. */
+    public void singletonNamespaces(List<String> namespaces) {
+        singletonNamespaces = List.copyOf(namespaces);
+    }
+
+    List<String> singletonNamespaces() {
+        return singletonNamespaces;
+    }
+
+    /** The runtimes with cluster sessions in {@code db}, and who leads this runtime's exclusive consumers there. */
+    synchronized void updateCluster(String db, List<ClusterMembers.Member> members, List<ExclusiveRow> exclusive) {
+        Database d = databases.computeIfAbsent(db, k -> new Database());
+        d.members = List.copyOf(members);
+        d.exclusive = List.copyOf(exclusive);
+    }
 
     /** The last read of a Londiste node (a failed read has null figures and the problem). */
     synchronized void updateLondiste(LondisteRow row) {
@@ -41,6 +62,8 @@ public final class StatusBoard {
     private static final class Database {
         List<QueueRow> queues = List.of();
         List<ConsumerRow> consumers = List.of();
+        List<ClusterMembers.Member> members = List.of();
+        List<ExclusiveRow> exclusive = List.of();
         String problem = "not read yet";
         long readAtMillis;
         final Map<String, Deque<Sample>> history = new HashMap<>();
@@ -111,6 +134,8 @@ public final class StatusBoard {
                 consumers.add(row);
             }
             db.put("consumers", consumers);
+            db.put("members", d.members);
+            db.put("exclusive", d.exclusive);
             dbs.add(db);
         });
         Map<String, Object> all = new LinkedHashMap<>();
