@@ -161,6 +161,19 @@ class SkytoolsTemplatesTest {
     }
 
     @Test
+    void dataMaintainerRunsOnItsDefaults() throws Exception {
+        try (Sql s = src.open()) {
+            s.exec("create table job (id int primary key, done bool not null default false)");
+            s.exec("insert into job (id) select g from generate_series(1, 250) g");
+        }
+        template(SkytoolsTemplates.DATA_MAINTAINER, "jobs", Map.of("name", "jobs", "source", "src",
+                "chunk-query", "select id as job_id from job where not done",
+                "row-statement", "update job set done = true where id = %(job_id)s"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(src, "select count(*) from job where done") == 250);
+    }
+
+    @Test
     void badParametersFailTheRouteNamingTheParameter() throws Exception {
         queue(src, "orders");
         assertThatThrownBy(() -> template(SkytoolsTemplates.QUEUE_MOVER, "m1", Map.of("source", "src", "target", "nope",
