@@ -50,9 +50,10 @@ class KameletsTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("kamelet:pgq-source?jdbcUrl=" + src.jdbcUrl() + "&queue=orders&consumerName=kamelet")
+                    // RAW(): the test URLs carry their own ?user=
+                    from("kamelet:pgq-source?queue=orders&consumerName=kamelet&jdbcUrl=RAW(" + src.jdbcUrl() + ")")
                             .routeId("pgq-kamelets")
-                            .to("kamelet:pgq-sink?jdbcUrl=" + dst.jdbcUrl() + "&queue=orders_in");
+                            .to("kamelet:pgq-sink?queue=orders_in&jdbcUrl=RAW(" + dst.jdbcUrl() + ")");
                 }
             });
             camel.start();
