@@ -40,10 +40,10 @@ final class TemplateRoutes extends SkytoolsTemplates {
     static TemplateRoutes plan(SkytoolsConfig config, Map<String, DatabaseConfig> dbs) {
         List<Instance> instances = new ArrayList<>();
         for (String name : config.prefixedNames(PREFIX)) {
+            if (dbs.isEmpty()) {
+                throw new ConfigException(PREFIX + name + ".type needs a database (skytools.db.NAME.url)");
+            }
             instances.add(instance(config, dbs, name));
-        }
-        if (dbs.isEmpty() && !instances.isEmpty()) {
-            throw new ConfigException(PREFIX + instances.get(0).name() + ".type needs a database (skytools.db.NAME.url)");
         }
         return new TemplateRoutes(instances);
     }
