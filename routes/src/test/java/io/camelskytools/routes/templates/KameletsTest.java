@@ -43,7 +43,7 @@ class KameletsTest {
         }
         try (HikariDataSource ticks = new HikariDataSource()) {
             ticks.setJdbcUrl(src.jdbcUrl());
-            ticks.setMaximumPoolSize(2);
+            ticks.setMaximumPoolSize(5);
             CamelContext camel = new DefaultCamelContext();
             camel.getRegistry().bind("src", ticks);
             camel.addRoutes(new PgqTickerRoutes().database("src").tickerPeriod(Duration.ofMillis(20)));

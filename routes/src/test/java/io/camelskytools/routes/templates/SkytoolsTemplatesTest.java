@@ -196,7 +196,8 @@ class SkytoolsTemplatesTest {
     private HikariDataSource pool(TestDb db) {
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(db.jdbcUrl());
-        ds.setMaximumPoolSize(4);
+        // the ticker routes, the consumers (poll, tick listener, target transaction) and a walk (cursor, writes) at once
+        ds.setMaximumPoolSize(10);
         pools.add(ds);
         return ds;
     }

@@ -71,7 +71,7 @@ class RunUserRoutesTest {
                 "- route:",
                 "    id: hello-sink",
                 "    from:",
-                "      uri: \"timer:hello?repeatCount=3\"",
+                "      uri: \"timer:hello?repeatCount=3&includeMetadata=true\"",
                 "      steps:",
                 "        - setBody:",
                 "            simple: \"id=${header.CamelTimerCounter}\"",
