@@ -45,6 +45,8 @@ class KameletsTest {
             ticks.setJdbcUrl(src.jdbcUrl());
             ticks.setMaximumPoolSize(5);
             CamelContext camel = new DefaultCamelContext();
+            // the only DataSource in the registry: the pgq component autowires it, and the Kamelets'
+            // jdbcUrl must still win (the sink writes to another database)
             camel.getRegistry().bind("src", ticks);
             camel.addRoutes(new PgqTickerRoutes().database("src").tickerPeriod(Duration.ofMillis(20)));
             camel.addRoutes(new RouteBuilder() {
