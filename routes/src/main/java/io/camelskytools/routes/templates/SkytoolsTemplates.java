@@ -63,7 +63,9 @@ public class SkytoolsTemplates extends RouteBuilder {
                             p.dataSource(p.optional("target", null) == null ? "source" : "target"), p.text("chunk-query"),
                             p.sql("row-statement"), p.positive("fetch-count"), p.positive("commit-interval"), p.duration("sleep"));
                 })
-                .from("timer:skytools-maintainer-{{name}}?delay=0&period={{loop-delay}}")
+                // not delay=0: a tick that comes before the consumer has finished starting is dropped, and
+                // with loop-delay=0 that is the only one
+                .from("timer:skytools-maintainer-{{name}}?delay=500&period={{loop-delay}}")
                 .process("{{walk}}");
     }
 
