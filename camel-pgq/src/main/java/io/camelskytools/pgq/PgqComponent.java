@@ -45,6 +45,8 @@ public class PgqComponent extends HealthCheckComponent {
             throw new IllegalArgumentException("pgq: endpoint " + uri + " names no queue; use pgq:queueName");
         }
         PgqEndpoint endpoint = new PgqEndpoint(uri, this, remaining, configuration.copy());
+        // a jdbcUrl of the endpoint's own wins over the component's DataSource, autowired ones included
+        endpoint.ownPool(parameters.containsKey("jdbcUrl") && !parameters.containsKey("dataSource"));
         setProperties(endpoint, parameters);
         return endpoint;
     }

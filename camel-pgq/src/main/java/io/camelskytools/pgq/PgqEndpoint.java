@@ -44,6 +44,7 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
     /** What the endpoint uses, resolved at start. */
     private DataSource dataSource;
     private HikariDataSource ownedPool;
+    private boolean ownPool;
 
     public PgqEndpoint(String uri, PgqComponent component, String queueName, PgqConfiguration configuration) {
         super(uri, component);
@@ -83,6 +84,11 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
         return consumer;
     }
 
+    /** Whether this endpoint's URI gave a jdbcUrl and no dataSource: it then uses its own pool. */
+    void ownPool(boolean own) {
+        this.ownPool = own;
+    }
+
     /** A DataSource (or instanceId) given to the component after this endpoint was made still reaches it. */
     private void inheritComponentDatabase() {
         if (configuration.getDataSource() == null && configuration.getJdbcUrl() == null) {
@@ -110,7 +116,8 @@ public class PgqEndpoint extends ScheduledPollEndpoint {
     protected void doStart() throws Exception {
         super.doStart();
         inheritComponentDatabase();
-        dataSource = configuration.getDataSource();
+        // Camel autowires a lone DataSource bean into the endpoint too: the endpoint's jdbcUrl still wins
+        dataSource = ownPool ? null : configuration.getDataSource();
         if (dataSource == null && configuration.getJdbcUrl() != null) {
             HikariConfig cfg = new HikariConfig();
             cfg.setJdbcUrl(configuration.getJdbcUrl());

@@ -78,4 +78,30 @@ class PgqConfigurationTest {
         }
         throw new AssertionError(uri + " was accepted");
     }
+
+    @Test
+    void anEndpointsOwnJdbcUrlWinsOverAnAutowiredDataSource() throws Exception {
+        // a lone DataSource bean is autowired into the component and its endpoints
+        PGSimpleDataSource lone = new PGSimpleDataSource();
+        lone.setUrl("jdbc:postgresql://lone.example/app");
+        camel.getRegistry().bind("lone", lone);
+        camel.start();
+
+        PgqEndpoint own = camel.getEndpoint("pgq:orders?jdbcUrl=jdbc:postgresql://own.example/app", PgqEndpoint.class);
+        PgqEndpoint inherited = camel.getEndpoint("pgq:orders", PgqEndpoint.class);
+        PgqEndpoint named = camel.getEndpoint("pgq:orders?dataSource=#lone&jdbcUrl=jdbc:postgresql://own.example/x",
+                PgqEndpoint.class);
+        own.start();
+        inherited.start();
+        named.start();
+        try {
+            assertThat(own.getDataSource()).isNotSameAs(lone)
+                    .isInstanceOfSatisfying(com.zaxxer.hikari.HikariDataSource.class,
+                            h -> assertThat(h.getJdbcUrl()).isEqualTo("jdbc:postgresql://own.example/app"));
+            assertThat(inherited.getDataSource()).isSameAs(lone);
+            assertThat(named.getDataSource()).as("a dataSource named in the URI wins").isSameAs(lone);
+        } finally {
+            own.stop();
+        }
+    }
 }

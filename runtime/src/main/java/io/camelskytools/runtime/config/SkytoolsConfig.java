@@ -190,6 +190,17 @@ public final class SkytoolsConfig {
         return out;
     }
 
+    /** The keys of the file that start with {@code prefix} (the environment's are not known by key). */
+    public TreeSet<String> fileKeys(String prefix) {
+        TreeSet<String> keys = new TreeSet<>();
+        for (String k : props.stringPropertyNames()) {
+            if (k.startsWith(prefix)) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
     /** The NAMEs of keys PREFIX.NAME.something, from the file and the environment. */
     public TreeSet<String> prefixedNames(String prefix) {
         TreeSet<String> names = new TreeSet<>();

@@ -50,6 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     private static final int SHUTDOWN_TIMEOUT_SECONDS = 10;
     private static final Duration PGQD_CHECK_PERIOD = Duration.ofMinutes(1);
     private static final long DEFAULT_HTTP_MAX_BODY = 1024 * 1024;
+    /** Connections per database for the runtime's own routes; template routes add what they hold. */
+    private static final int POOL_SIZE = 6;
 
     @ParentCommand
     SkytoolsCli root;
@@ -114,8 +116,9 @@ public final class RunCommand implements Callable<Integer> {
             PgqTickerRoutes ticker = new PgqTickerRoutes().tickerPeriod(tickerPeriod).idlePeriod(tickerIdlePeriod).retryPeriod(retryPeriod)
                     .maintPeriod(maintPeriod);
             List<String> ticked = new ArrayList<>();
+            TemplateRoutes templates = TemplateRoutes.plan(config, dbs);
             for (DatabaseConfig db : dbs.values()) {
-                HikariDataSource pool = pool(db);
+                HikariDataSource pool = pool(db, POOL_SIZE + templates.connections(db.beanName()));
                 pools.add(pool);
                 main.bind(db.beanName(), pool);
                 beans.put(db.beanName(), pool);
@@ -146,6 +149,7 @@ public final class RunCommand implements Callable<Integer> {
             configureWalArchive(main, walmgr, out);
             List<String> londisteWorkers = LondisteWorkers.configure(main, config, board, out);
             String instanceId = ClusterSetup.instance(main, config, out);
+            List<String> templateRoutes = dbs.isEmpty() ? List.of() : templates.addTo(main, out);
             SingletonRoutes singletons = ClusterSetup.configure(main, config, dbs, instanceId, out);
             if (singletons != null) {
                 for (String db : ticked) {
@@ -156,6 +160,7 @@ public final class RunCommand implements Callable<Integer> {
                     singletons.add("walmgr-archive");
                 }
                 londisteWorkers.forEach(singletons::add);
+                templateRoutes.forEach(singletons::add);
                 board.singletonNamespaces(singletons.routeIds().stream().map(singletons::namespace).toList());
                 out.println("skytools: cluster: these run in one member at a time, each where its namespace "
                             + singletons.namespace("ROUTE") + " has its leader: "
@@ -312,13 +317,13 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static HikariDataSource pool(DatabaseConfig db) {
+    private static HikariDataSource pool(DatabaseConfig db, int size) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(db.url());
         cfg.setUsername(db.user());
         cfg.setPassword(db.password());
         cfg.setPoolName(db.beanName());
-        cfg.setMaximumPoolSize(6);
+        cfg.setMaximumPoolSize(size);
         cfg.setMinimumIdle(1);
         // a database that is down at start does not stop the others; its routes retry
         cfg.setInitializationFailTimeout(-1);
