@@ -3,10 +3,9 @@ package io.camelskytools.routes.templates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * data_maintainer's walk: reads the rows of the chunk query through a cursor on the read
  * database, {@code fetchCount} at a time, runs the per-row statement on the write database
- * with the row's columns bound, commits every {@code commitInterval} rows and pauses
- * {@code pause} after each commit (throttling). A stopping Camel ends the walk after the
+ * with the row's columns bound, each row committing by itself ({@code autocommit}, Skytools'
+ * default) or every {@code commitInterval} rows together, and pauses {@code pause} after each
+ * {@code commitInterval} rows (throttling). A stopping Camel ends the walk after the
  * next commit. Nothing records progress: a walk cut short (a crash) starts over, so the
  * chunk query should select only rows still to do, or the statement be harmless to repeat.
  */
@@ -34,19 +34,23 @@ public final class ChunkWalk implements Processor {
     private final String chunkQuery;
     private final NamedSql rowStatement;
     private final int fetchCount;
+    private final boolean autocommit;
     private final int commitInterval;
     private final Duration pause;
+    private final WalkHooks hooks;
 
     ChunkWalk(String name, DataSource read, DataSource write, String chunkQuery, NamedSql rowStatement, int fetchCount,
-              int commitInterval, Duration pause) {
+              boolean autocommit, int commitInterval, Duration pause, WalkHooks hooks) {
         this.name = name;
         this.read = read;
         this.write = write;
         this.chunkQuery = chunkQuery;
         this.rowStatement = rowStatement;
         this.fetchCount = fetchCount;
+        this.autocommit = autocommit;
         this.commitInterval = commitInterval;
         this.pause = pause;
+        this.hooks = hooks;
     }
 
     @Override
@@ -56,21 +60,25 @@ public final class ChunkWalk implements Processor {
         boolean stopped = false;
         try (Connection r = read.getConnection(); Connection w = write.getConnection()) {
             r.setAutoCommit(false);
-            w.setAutoCommit(false);
+            w.setAutoCommit(autocommit);
+            // the before statement's row, then each row's columns over it, as Skytools merged them
+            Map<String, String> fields = hooks.before(w, name);
             try (Statement q = r.createStatement(); PreparedStatement ps = w.prepareStatement(rowStatement.jdbcSql())) {
                 q.setFetchSize(fetchCount);
                 try (ResultSet rs = q.executeQuery(chunkQuery)) {
-                    ResultSetMetaData md = rs.getMetaData();
                     int uncommitted = 0;
                     while (rs.next()) {
-                        Map<String, String> row = new LinkedHashMap<>();
-                        for (int i = 1; i <= md.getColumnCount(); i++) {
-                            row.put(md.getColumnLabel(i), rs.getString(i));
+                        Map<String, String> row = WalkHooks.row(rs);
+                        fields.putAll(row);
+                        try {
+                            rowStatement.bind(ps, fields, "row " + row);
+                            ps.execute();
+                        } catch (SQLException | RuntimeException e) {
+                            hooks.crashed(w, fields, e);
+                            throw e;
                         }
-                        rowStatement.bind(ps, row, "row " + row);
-                        ps.execute();
                         if (++uncommitted == commitInterval) {
-                            w.commit();
+                            commit(w);
                             done += uncommitted;
                             uncommitted = 0;
                             if (stopping(exchange) || !pause(exchange)) {
@@ -79,15 +87,22 @@ public final class ChunkWalk implements Processor {
                             }
                         }
                     }
-                    w.commit();
+                    commit(w);
                     done += uncommitted;
                 }
             } finally {
                 r.rollback();
             }
+            hooks.after(w, fields, done);
         }
         LOG.info("data maintainer {}: {} rows in {} ms{}", name, done, (System.nanoTime() - started) / 1_000_000,
                 stopped ? ", stopped before the end (Camel is stopping)" : "");
+    }
+
+    private void commit(Connection w) throws SQLException {
+        if (!autocommit) {
+            w.commit();
+        }
     }
 
     private static boolean stopping(Exchange exchange) {

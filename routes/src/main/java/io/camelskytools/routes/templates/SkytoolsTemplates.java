@@ -61,7 +61,8 @@ public class SkytoolsTemplates extends RouteBuilder {
                     TemplateParams p = new TemplateParams(rtc, DATA_MAINTAINER);
                     return new ChunkWalk(p.text("name"), p.dataSource("source"),
                             p.dataSource(p.optional("target", null) == null ? "source" : "target"), p.text("chunk-query"),
-                            p.sql("row-statement"), p.positive("fetch-count"), p.positive("commit-interval"), p.duration("sleep"));
+                            p.sql("row-statement"), p.positive("fetch-count"), p.flag("autocommit"), p.positive("commit-interval"),
+                            p.duration("sleep"), hooks(p));
                 })
                 // not delay=0: a tick that comes before the consumer has finished starting is dropped, and
                 // with loop-delay=0 that is the only one
@@ -86,8 +87,13 @@ public class SkytoolsTemplates extends RouteBuilder {
         return "pgq:{{queue}}?dataSource=#{{" + dbParam + "}}&consumerName={{consumer}}&targetDataSource=#{{tx}}";
     }
 
+    private static WalkHooks hooks(TemplateParams p) {
+        return new WalkHooks(p.optionalSql("sql-before-run"), p.optionalSql("sql-after-run"), p.flag("after-zero-rows"),
+                p.optionalSql("sql-on-crash"));
+    }
+
     private static EventStatements statements(TemplateParams p, String targetParam) {
         return new EventStatements(p.transactions(targetParam), p.sql("query"), p.dataFormat("data-format"),
-                p.optional("consumer-filter", null));
+                p.rowEventsOnly("events"), p.consumerFilter("consumer-filter"));
     }
 }

@@ -19,6 +19,8 @@ public record TemplateParameter(String name, Kind kind, String defaultValue, boo
         SQL,
         /** SQL taken as it is */
         QUERY,
+        /** an SQL condition on the event row (Skytools' consumer_filter) */
+        CONDITION,
         /** a whole number of at least 1 */
         COUNT,
         /** a duration: 0, 500ms, 2s, 5m */
@@ -40,6 +42,7 @@ public record TemplateParameter(String name, Kind kind, String defaultValue, boo
                 }
             }
             case SQL -> NamedSql.parse(value);
+            case CONDITION -> ConsumerFilter.check(value);
             case QUERY -> {
                 if (value.isBlank()) {
                     throw new IllegalArgumentException("is empty: it must be an SQL query");

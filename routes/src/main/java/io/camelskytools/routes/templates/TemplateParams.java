@@ -70,6 +70,42 @@ final class TemplateParams {
         }
     }
 
+    /** A choice of true / false (Skytools' 1 / 0). */
+    boolean flag(String param) {
+        String v = text(param).trim().toLowerCase();
+        if (v.equals("true") || v.equals("1")) {
+            return true;
+        }
+        if (v.equals("false") || v.equals("0")) {
+            return false;
+        }
+        throw bad(param + " must be true, false, 1 or 0, not '" + v + "'");
+    }
+
+    /** The consumer filter, or null when none is set. */
+    ConsumerFilter consumerFilter(String param) {
+        String v = optional(param, null);
+        try {
+            return v == null ? null : ConsumerFilter.parse(param, v);
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    /** Whether only row events get the statement (events = rows) or all (events = all). */
+    boolean rowEventsOnly(String param) {
+        String v = text(param).trim().toLowerCase();
+        if (TemplateCatalog.EVENT_KINDS.contains(v)) {
+            return v.equals("rows");
+        }
+        throw bad(param + " must be rows or all, not '" + v + "'");
+    }
+
+    /** The statement of an optional parameter, or null when it is not set. */
+    NamedSql optionalSql(String param) {
+        return optional(param, null) == null ? null : sql(param);
+    }
+
     DataFormat dataFormat(String param) {
         try {
             return DataFormat.of(param, text(param));

@@ -46,6 +46,10 @@ class RunTemplatesConfigTest {
         assertRefused("walk", List.of("type = data-maintainer", "source = dw", "chunk-query = select 1",
                 "row-statement = select 1", "commit-interval = 0"),
                 "skytools.template.walk.commit-interval must be a whole number of at least 1, not '0'");
+        assertRefused("load", List.of("type = simple-consumer", "source = main", "queue = q", "target = dw",
+                "query = select 1", "consumer-filter = public.users"),
+                "skytools.template.load.consumer-filter is an SQL condition on the event (as Skytools' consumer_filter),"
+                + " not a table name: for the events of table public.users write ev_extra1 = 'public.users'");
     }
 
     /** {@code lines} are the keys of block {@code name} without their prefix skytools.template.NAME. */

@@ -86,6 +86,8 @@ class RunUserRoutesTest {
                 "        value: hello",
                 "      - name: consumer",
                 "        value: hello-table",
+                "      - name: events",
+                "        value: all",
                 "      - name: query",
                 "        value: \"insert into hello (id) values (%(id)s)\"", ""));
         Path cfg = dir.resolve("skytools.properties");

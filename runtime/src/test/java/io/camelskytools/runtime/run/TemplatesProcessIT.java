@@ -86,6 +86,7 @@ class TemplatesProcessIT {
                 "skytools.template.clicks.db = main",
                 "skytools.template.clicks.queue = clicks",
                 "skytools.template.clicks.data-format = json",
+                "skytools.template.clicks.events = all",
                 "skytools.template.clicks.query = insert into click_count values (%(page)s, 1)"
                 + " on conflict (page) do update set n = click_count.n + 1",
                 "skytools.template.archive.type = data-maintainer",
