@@ -849,23 +849,23 @@ end
 $$;
 
 -- Without the event trigger: a kept shape is good for one transaction
--- while this backend has changed no row of pg_attribute or pg_index
--- (1249, 2610): another session cannot change the table while our row
--- change holds its lock, and our own ADD/DROP/RENAME COLUMN, ALTER TYPE
--- and pkey changes write those catalogs.  With track_counts off the
--- counters stay put, so then nothing is kept (NULL).
+-- while this backend has changed no row of pg_attribute, pg_index,
+-- pg_class, pg_namespace or pg_trigger: another session cannot change
+-- the table or its triggers while our row change holds its lock, and our
+-- own column, pkey, rename and trigger changes write those catalogs.  (A
+-- schema renamed by another session during the transaction is seen from
+-- the next one.)  With track_counts off the counters stay put, so then
+-- nothing is kept (NULL).
 create or replace function pgq._trg_xact_key()
 returns text
 language sql stable
 as $fn$
     select case when pg_catalog.current_setting('track_counts') = 'on' then
            pg_catalog.txid_current()::text || '/'
-           || (pg_catalog.pg_stat_get_xact_tuples_inserted(1249)
-               + pg_catalog.pg_stat_get_xact_tuples_updated(1249)
-               + pg_catalog.pg_stat_get_xact_tuples_deleted(1249)
-               + pg_catalog.pg_stat_get_xact_tuples_inserted(2610)
-               + pg_catalog.pg_stat_get_xact_tuples_updated(2610)
-               + pg_catalog.pg_stat_get_xact_tuples_deleted(2610))::text
+           || (select pg_catalog.sum(pg_catalog.pg_stat_get_xact_tuples_inserted(c)
+                                     + pg_catalog.pg_stat_get_xact_tuples_updated(c)
+                                     + pg_catalog.pg_stat_get_xact_tuples_deleted(c))
+                 from pg_catalog.unnest('{1249,2610,1259,2615,2620}'::pg_catalog.oid[]) as c)::text
            end
 $fn$;
 
@@ -873,22 +873,31 @@ drop function if exists pgq._trg_shape_holds(oid, text[], record);
 
 
 -- ----------------------------------------------------------------------
--- pgq._trg_shape(relid)
+-- pgq._trg_shape(relid, trigger name)
 --
---   What logutriga's fast path needs to know about a table, as one text
---   of chr(31) separated parts: ':' and the pkey list (ev_type after its
---   letter), the 1-based positions of the pkey columns among the live
---   columns as an int4[] literal, the number of live columns, the
---   format() template of the event data ('name%s&name2%s', names
---   urlencoded), the last pkey position (0 without pkey) and a regexp
---   matching a row's text up to the comma after that position ('^.*$'
---   when it is the last column or there is no pkey).
+--   What logutriga's fast path needs to know about a table and one of
+--   its triggers, as one text of chr(31) separated parts, those every
+--   row needs first (the caller puts its key in front of them):
+--     the trigger name
+--     the trigger's queue when the fast path may serve it (an AFTER ROW
+--       trigger with the queue as its only argument, a table without
+--       magic _pgq_ev_ columns and without chr(1), chr(2) or the
+--       separator in its names), else ''
+--     ':' and the pkey list (ev_type after its letter)
+--     the format() template of the event data ('name%s&name2%s', names
+--       urlencoded)
+--     schema.table (ev_extra1)
+--     the last pkey position (0 without pkey)
+--     a regexp matching a row's text up to the comma after that position
+--       ('^.*$' when it is the last column or there is no pkey)
+--     the 1-based positions of the pkey columns among the live columns,
+--       as an int4[] literal
+--     the number of live columns
 --   Same catalog reading as _trg_fire: the key columns of the PRIMARY
---   KEY, by current name.  Returns '' when the fast path must not be
---   used: magic _pgq_ev_ columns, or names holding chr(1), chr(2) or the
---   separator.
+--   KEY, by current name.
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_shape(i_relid oid)
+drop function if exists pgq._trg_shape(oid);
+create or replace function pgq._trg_shape(i_relid oid, i_tgname text)
 returns text
 language plpgsql stable
 as $fn$
@@ -899,6 +908,8 @@ declare
     v_pos   int4[] := '{}';
     v_pkey  text[] := '{}';
     v_num   int2;
+    v_fq    text;
+    v_queue text;
 begin
     select array_agg(a.attname::text order by a.attnum), array_agg(a.attnum order by a.attnum)
       into v_names, v_nums
@@ -908,19 +919,36 @@ begin
       into v_keys
       from pg_catalog.pg_index ix
      where ix.indrelid = i_relid and ix.indisprimary;
-    if v_names is null or array_to_string(v_names, ',') ~ E'_pgq_ev_|[\\x01\\x02\\x1f]' then
-        return '';
+    select n.nspname || '.' || c.relname
+      into v_fq
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where c.oid = i_relid;
+    -- tgtype: ROW is bit 0, BEFORE bit 1, INSTEAD bit 6; the one argument ends in a NUL
+    select convert_from(substr(t.tgargs, 1, octet_length(t.tgargs) - 1),
+                        pg_catalog.getdatabaseencoding())
+      into v_queue
+      from pg_catalog.pg_trigger t
+     where t.tgrelid = i_relid and t.tgname = i_tgname
+       and t.tgnargs = 1 and t.tgtype & 1 = 1 and t.tgtype & 66 = 0;
+    if v_names is null or v_queue is null or array_to_string(v_names, ',') ~ '_pgq_ev_'
+       or array_to_string(v_names, ',') || v_fq || i_tgname || v_queue ~ E'[\\x01\\x02\\x1f]' then
+        v_queue := '';
     end if;
     foreach v_num in array coalesce(v_keys, '{}') loop
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return ':' || array_to_string(v_pkey, ',') || chr(31) || v_pos::text || chr(31) || cardinality(v_names)
-           || chr(31) || (select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
-                            from unnest(v_names) with ordinality as c(name, n))
+    return replace(i_tgname, chr(31), '')
+           || chr(31) || v_queue
+           || chr(31) || ':' || array_to_string(v_pkey, ',')
+           || chr(31) || coalesce((select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
+                                     from unnest(v_names) with ordinality as c(name, n)), '')
+           || chr(31) || replace(coalesce(v_fq, ''), chr(31), '')
            || chr(31) || coalesce((select max(p) from unnest(v_pos) as p), 0)
            || chr(31) || coalesce((select format('^\((?:[^,]*,){%s}', max(p)) from unnest(v_pos) as p
-                                    having max(p) < cardinality(v_names)), '^.*$');
+                                    having max(p) < cardinality(v_names)), '^.*$')
+           || chr(31) || v_pos::text
+           || chr(31) || coalesce(cardinality(v_names), 0);
 end;
 $fn$;
 
@@ -1000,12 +1028,14 @@ $fn$;
 -- magic columns, a changed pkey value, chr(1)/chr(2) in the data) goes
 -- to _trg_fire(), the general path, which decides as before.
 -- ----------------------------------------------------------------------
-create or replace function pgq.logutriga()
-returns trigger
+drop function if exists pgq._trg_logu_row(oid, int4, text, text, text, text, text, text, text, text);
+drop function if exists pgq._trg_logu_row(oid, text, text, text, text);
+create or replace function pgq._trg_logu_row(i_relid oid, i_tgname text, i_old text, i_new text)
+returns boolean
 language plpgsql
 as $fn$
 declare
-    v_shape text[];
+    v_shape text;
     v_key   text;
     v_row   text;
     v_data  text;
@@ -1014,113 +1044,136 @@ declare
     v_evid  int8;
     i       int4;
 begin
-    <<fast>>
-    begin
-        -- [1] key [2] ':' and the pkey list [3] pkey positions [4] columns [5] template
-        -- [6] last pkey position [7] regexp of the row text up to the comma after it
-        v_shape := pg_catalog.string_to_array(pg_catalog.current_setting('pgq.trg_' || TG_RELID::text, true),
-                                              pg_catalog.chr(31));
-        -- (the per-transaction key is only built when the epoch does not match)
-        if v_shape[1] is distinct from pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text then
-            v_key := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
-                              pgq._trg_xact_key());
-            if v_key is null or v_shape[1] is distinct from v_key then
-                v_shape := pg_catalog.string_to_array(v_key || pg_catalog.chr(31) || pgq._trg_shape(TG_RELID), pg_catalog.chr(31));
-                if v_key is not null then
-                    perform pg_catalog.set_config('pgq.trg_' || TG_RELID::text, pg_catalog.array_to_string(v_shape, pg_catalog.chr(31)), false);
-                end if;
+    -- the kept shape (see _trg_shape), parts separated by chr(31) and read by
+    -- split_part() (cheaper than an array): 1 key, 2 trigger name, 3 its queue
+    -- ('' when not for the fast path), 4 ':' and the pkey list, 5 template,
+    -- 6 schema.table, 7 last pkey position, 8 regexp of the row text up to the
+    -- comma after it, 9 pkey positions, 10 columns
+    v_shape := pg_catalog.current_setting('pgq.trg_' || i_relid::text, true);
+    -- (the per-transaction key is only built when the epoch does not match)
+    if pg_catalog.starts_with(v_shape, pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text
+                                       || pg_catalog.chr(31) || i_tgname || pg_catalog.chr(31)) is not true then
+        v_key := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
+                          pgq._trg_xact_key());
+        if v_key is null
+           or pg_catalog.starts_with(v_shape, v_key || pg_catalog.chr(31) || i_tgname || pg_catalog.chr(31)) is not true then
+            v_shape := v_key || pg_catalog.chr(31) || pgq._trg_shape(i_relid, i_tgname);
+            if v_key is not null then
+                perform pg_catalog.set_config('pgq.trg_' || i_relid::text, v_shape, false);
             end if;
         end if;
-        -- the row's text, or NULL where the fast path does not apply: not Londiste's
-        -- row trigger, no usable shape (none kept, magic columns), UPDATE or DELETE
-        -- without pkey (the general path refuses them), replication role local
-        v_row := case when TG_NARGS = 1 and TG_LEVEL = 'ROW' and v_shape[7] is not null
-                            and (v_shape[2] <> ':' or TG_OP = 'INSERT')
-                            and pg_catalog.current_setting('session_replication_role') <> 'local'
-                      then case when TG_OP = 'DELETE' then OLD::text else NEW::text end end;
-        exit fast when v_row is null;
+    end if;
+    -- the row's text, or NULL where the fast path does not apply: not Londiste's
+    -- kind of trigger or table, UPDATE or DELETE without pkey (the general path
+    -- refuses them), replication role local.  (INSERT has no old row, DELETE no
+    -- new one.)
+    v_row := case when pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) <> ''
+                        and (pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4) <> ':' or i_old is null)
+                        and pg_catalog.current_setting('session_replication_role') <> 'local'
+                  then coalesce(i_new, i_old) end;
+    if v_row is null then
+        return false;
+    end if;
 
-        if v_row operator(pg_catalog.~) '^\((?:[-_.0-9A-Za-z]*|"[-_.0-9A-Za-z ]*")(?:,(?:[-_.0-9A-Za-z]*|"[-_.0-9A-Za-z ]*"))*\)$' then
-            -- a plain row: every field unquoted, or quoted for blanks only; so every
-            -- comma separates and nothing needs encoding but blanks (the common row).
-            -- No '=' in such data: it marks the values here, chr(1) ends each field.
-            v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                          '=' || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || '=')
-                          || pg_catalog.chr(1),
-                          '=' || pg_catalog.chr(1), pg_catalog.chr(1)),
-                          '="', '='), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
-                          '        ', '++++++++'), ' ', '+');
-            -- UPDATE: the same key when NEW's text up to the comma after its last key
-            -- field starts OLD's text too (earlier non-key fields then count as key);
-            -- otherwise compared field by field
-            -- (split_part() for a key in the first column: a regexp costs more a row)
-            if TG_OP = 'UPDATE'
-               and not pg_catalog.starts_with(OLD::text, case when v_shape[6] = '1' then pg_catalog.split_part(v_row, ',', 1) || ','
-                                                              else coalesce(pg_catalog.substring(v_row, v_shape[7]), pg_catalog.chr(1)) end) then
-                v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(OLD::text, v_shape[4]::int4),
-                                            ' ', '+'), pg_catalog.chr(2), '=');
-                exit fast when v_old is null;
-                foreach i in array v_shape[3]::int4[] loop
-                    exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
-                                   <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
+    if v_row operator(pg_catalog.~) '^\((?:[-_.0-9A-Za-z:+,]|"[-_.0-9A-Za-z:+ ]+",)*(?:"[-_.0-9A-Za-z:+ ]+")?\)$' then
+        -- a plain row: nothing to encode but blanks, ':' and '+'; a field is quoted
+        -- for its blanks only (no comma, quote or empty string in it), so every
+        -- comma separates and every '"' is a field's quote.  No '=' in such data:
+        -- it marks the values here, chr(1) ends each field.
+        v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                      pg_catalog.replace(
+                      '=' || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || '=')
+                      || pg_catalog.chr(1),
+                      '=' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                      '"', ''), '+', '%2b'), ':', '%3a'),
+                      '        ', '++++++++'), ' ', '+');
+        -- UPDATE: the same key when NEW's text up to the comma after its last key
+        -- field starts OLD's text too (earlier non-key fields then count as key);
+        -- otherwise compared field by field
+        -- (split_part() for a key in the first column: a regexp costs more a row)
+        if i_old is not null and i_new is not null
+           and not pg_catalog.starts_with(i_old, case when pg_catalog.split_part(v_shape, pg_catalog.chr(31), 7) = '1' then pg_catalog.split_part(v_row, ',', 1) || ','
+                                                          else coalesce(pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8)), pg_catalog.chr(1)) end) then
+            v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4),
+                                        ' ', '+'), pg_catalog.chr(2), '=');
+            if v_old is null then
+                return false;
+            end if;
+            foreach i in array pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[] loop
+                if pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
+                   <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i) then
+                    return false;
+                end if;
+            end loop;
+        end if;
+    else
+        -- the rest.  When every comma separates (none inside quotes) one replace()
+        -- splits the row, else the loop of _trg_marked_fields; see there for the
+        -- form.  chr(1)/chr(2) in the data itself: general path.
+        v_data := case when pg_catalog.strpos(v_row, pg_catalog.chr(1)) = 0 and pg_catalog.strpos(v_row, pg_catalog.chr(2)) = 0
+                            and pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', ''))
+                                = pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4 - 1
+                       then pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                                pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
+                                || pg_catalog.chr(1),
+                                pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
+                                pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                                '""', '"'), E'\\\\', E'\\') end;
+        if v_data is null then
+            v_data := pgq._trg_marked_fields(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4);
+            if v_data is null then
+                return false;
+            end if;
+        end if;
+        -- UPDATE: as above, when the key's stretch holds no quote
+        if i_old is not null and i_new is not null then
+            v_key := pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8));
+            if v_key is null or pg_catalog.strpos(v_key, '"') > 0 or not pg_catalog.starts_with(i_old, v_key) then
+                v_old := pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4);
+                if v_old is null then
+                return false;
+            end if;
+                foreach i in array pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[] loop
+                    if pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
+                       <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i) then
+                        return false;
+                    end if;
                 end loop;
             end if;
-        else
-            -- the rest.  When every comma separates (none inside quotes) one replace()
-            -- splits the row, else the loop of _trg_marked_fields; see there for the
-            -- form.  chr(1)/chr(2) in the data itself: general path.
-            v_data := case when pg_catalog.strpos(v_row, pg_catalog.chr(1)) = 0 and pg_catalog.strpos(v_row, pg_catalog.chr(2)) = 0
-                                and pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', ''))
-                                    = v_shape[4]::int4 - 1
-                           then pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                                    pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
-                                    || pg_catalog.chr(1),
-                                    pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
-                                    pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
-                                    '""', '"'), E'\\\\', E'\\') end;
-            if v_data is null then
-                v_data := pgq._trg_marked_fields(v_row, v_shape[4]::int4);
-                exit fast when v_data is null;
-            end if;
-            -- UPDATE: as above, when the key's stretch holds no quote
-            if TG_OP = 'UPDATE' then
-                v_key := pg_catalog.substring(v_row, v_shape[7]);
-                if v_key is null or pg_catalog.strpos(v_key, '"') > 0 or not pg_catalog.starts_with(OLD::text, v_key) then
-                    v_old := pgq._trg_marked_fields(OLD::text, v_shape[4]::int4);
-                    exit fast when v_old is null;
-                    foreach i in array v_shape[3]::int4[] loop
-                        exit fast when pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
-                                       <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i);
-                    end loop;
-                end if;
-            end if;
-            -- urlencode all values at once: '%' first, then each other character
-            -- outside [-_.0-9A-Za-z] by one replace() per distinct character (cheaper
-            -- to set up in each transaction than a fixed chain), blanks last, then
-            -- the value marks become '='
-            v_data := pg_catalog.replace(v_data, '%', '%25');
-            v_todo := pg_catalog.regexp_replace(v_data, E'[-_.0-9A-Za-z%\\x01\\x02 ]+', '', 'g');
-            while v_todo <> '' loop
-                v_key := pg_catalog.left(v_todo, 1);
-                v_todo := pg_catalog.replace(v_todo, v_key, '');
-                v_data := pg_catalog.replace(v_data, v_key, pg_catalog.regexp_replace(pg_catalog.encode(
-                              pg_catalog.convert_to(v_key, pg_catalog.getdatabaseencoding()), 'hex'), '(..)', E'%\\1', 'g'));
-            end loop;
-            v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '        ', '++++++++'), ' ', '+'),
-                                         pg_catalog.chr(2), '=');
         end if;
+        -- urlencode all values at once: '%' first, then each other character
+        -- outside [-_.0-9A-Za-z] by one replace() per distinct character (cheaper
+        -- to set up in each transaction than a fixed chain), blanks last, then
+        -- the value marks become '='
+        v_data := pg_catalog.replace(v_data, '%', '%25');
+        v_todo := pg_catalog.regexp_replace(v_data, E'[-_.0-9A-Za-z%\\x01\\x02 ]+', '', 'g');
+        while v_todo <> '' loop
+            v_key := pg_catalog.left(v_todo, 1);
+            v_todo := pg_catalog.replace(v_todo, v_key, '');
+            v_data := pg_catalog.replace(v_data, v_key, pg_catalog.regexp_replace(pg_catalog.encode(
+                          pg_catalog.convert_to(v_key, pg_catalog.getdatabaseencoding()), 'hex'), '(..)', E'%\\1', 'g'));
+        end loop;
+        v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '        ', '++++++++'), ' ', '+'),
+                                     pg_catalog.chr(2), '=');
+    end if;
 
-        -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
-        v_evid := pgq.insert_event(TG_ARGV[0], pg_catalog.left(TG_OP, 1) || v_shape[2],
-                                   pg_catalog.format(v_shape[5], variadic pg_catalog.string_to_array(v_data, pg_catalog.chr(1))),
-                                   TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, null, null, null);
-        if TG_WHEN = 'AFTER' then
-            return null;
-        elsif TG_OP = 'DELETE' then
-            return OLD;
-        end if;
-        return NEW;
-    end;
+    -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
+    v_evid := pgq.insert_event(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3),
+                               case when i_old is null then 'I' when i_new is null then 'D' else 'U' end || pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4),
+                               pg_catalog.format(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 5), variadic pg_catalog.string_to_array(v_data, pg_catalog.chr(1))),
+                               pg_catalog.split_part(v_shape, pg_catalog.chr(31), 6), null, null, null);
+    return true;
+end;
+$fn$;
+
+create or replace function pgq.logutriga()
+returns trigger
+language plpgsql
+as $fn$
+begin
+    if pgq._trg_logu_row(TG_RELID, TG_NAME, OLD::text, NEW::text) then
+        return null;
+    end if;
 
     -- nested IFs: SQL does not promise left-to-right AND evaluation
     if pg_catalog.current_setting('session_replication_role') <> 'local' then
