@@ -862,10 +862,21 @@ language sql stable
 as $fn$
     select case when pg_catalog.current_setting('track_counts') = 'on' then
            pg_catalog.txid_current()::text || '/'
-           || (select pg_catalog.sum(pg_catalog.pg_stat_get_xact_tuples_inserted(c)
-                                     + pg_catalog.pg_stat_get_xact_tuples_updated(c)
-                                     + pg_catalog.pg_stat_get_xact_tuples_deleted(c))
-                 from pg_catalog.unnest('{1249,2610,1259,2615,2620}'::pg_catalog.oid[]) as c)::text
+           || (pg_catalog.pg_stat_get_xact_tuples_inserted(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(1249)
+               + pg_catalog.pg_stat_get_xact_tuples_inserted(2610)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(2610)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(2610)
+               + pg_catalog.pg_stat_get_xact_tuples_inserted(1259)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(1259)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(1259)
+               + pg_catalog.pg_stat_get_xact_tuples_inserted(2615)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(2615)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(2615)
+               + pg_catalog.pg_stat_get_xact_tuples_inserted(2620)
+               + pg_catalog.pg_stat_get_xact_tuples_updated(2620)
+               + pg_catalog.pg_stat_get_xact_tuples_deleted(2620))::text
            end
 $fn$;
 
@@ -954,6 +965,50 @@ $fn$;
 
 
 -- ----------------------------------------------------------------------
+-- pgq._trg_kept_shape(relid, trigger name)
+--
+--   The shape of a table for one of its triggers, led by its key, from the
+--   session setting that keeps it, or made (_trg_shape) and kept when
+--   there is none for the current key.  The first trigger of a table to
+--   fire keeps its shape in pgq.trg_<table oid>, which _trg_logu_row reads
+--   itself; another trigger of the same table (the table in two queues)
+--   in pgq.trg_<table oid>_<n>, found here.  NULL when nothing can be kept
+--   (no key), and then the general path serves the row.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_kept_shape(i_relid oid, i_tgname text)
+returns text
+language plpgsql
+as $fn$
+declare
+    v_key   text := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
+                             pgq._trg_xact_key());
+    v_name  text;
+    v_shape text;
+    n       int4 := 0;
+begin
+    -- (a name holding the separator could never be found again)
+    if v_key is null or strpos(i_tgname, chr(31)) > 0 then
+        return null;
+    end if;
+    loop
+        v_name := 'pgq.trg_' || i_relid::text || case when n = 0 then '' else '_' || n::text end;
+        v_shape := current_setting(v_name, true);
+        if starts_with(v_shape, v_key || chr(31) || i_tgname || chr(31)) then
+            return v_shape;
+        end if;
+        -- a free slot, or one kept under an older key: this trigger's from now
+        if coalesce(v_shape, '') = '' or not starts_with(v_shape, v_key || chr(31)) then
+            v_shape := v_key || chr(31) || pgq._trg_shape(i_relid, i_tgname);
+            perform set_config(v_name, v_shape, false);
+            return v_shape;
+        end if;
+        n := n + 1;
+    end loop;
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
 -- pgq._trg_marked_fields(row text, columns)
 --
 --   The text form of a row as logutriga's fast path wants it: fields
@@ -1007,29 +1062,30 @@ $fn$;
 -- NULL; a BEFORE row trigger returns the row unless SKIP was given.
 --
 -- logutriga has a fast path for the trigger Londiste puts on a root
--- table: a row trigger whose only argument is the queue.  It keeps the
--- table's shape (_trg_shape) in a session setting, pgq.trg_<table oid>,
--- led by the key it was made under: the DDL epoch, or without the event
--- trigger the per-transaction key (_trg_xact_key).  A row costs no
--- catalog query while the key holds.
+-- table: an AFTER ROW trigger whose only argument is the queue.  It keeps
+-- the table's shape and the trigger's queue (_trg_shape) in a session
+-- setting, pgq.trg_<table oid>, led by the key it was made under: the DDL
+-- epoch, or without the event trigger the per-transaction key
+-- (_trg_xact_key).  A row costs no catalog query while the key holds.
 --
--- Speed: PL/pgSQL sets every expression it runs up again in each new
--- transaction (TPC-B changes one row per table per transaction), about
--- 4 000 instructions per function or operator in it (its ACL check and
--- lookups), even in a CASE branch not taken; so the hot path is few
--- function calls, and rare work sits in IF branches, which cost nothing
--- until taken.  The row is read from its text form once.  A plain row
--- (every field unquoted, or quoted for blanks only: one regexp says so)
--- is split by one replace() and needs no encoding; the rest is split the
--- same way when its commas are exactly the separators (else by
--- _trg_marked_fields) and urlencoded in one pass over the whole row,
--- chr(1)/chr(2) standing in for '&'/'='.  format() puts the names in.
--- Anything the fast path is not sure about (UPDATE/DELETE without pkey,
--- magic columns, a changed pkey value, chr(1)/chr(2) in the data) goes
--- to _trg_fire(), the general path, which decides as before.
+-- Speed: PL/pgSQL compiles a trigger function once per trigger and sets
+-- every expression it runs up again in each new transaction (TPC-B
+-- changes one row of four tables a transaction), some 1 000-4 000
+-- instructions per function or operator (its ACL check and lookups), even
+-- in a CASE branch not taken.  So the trigger body is one call of
+-- _trg_logu_row, a plain function shared by every trigger, whose set-up
+-- is paid once a transaction; the hot path is few function calls, and
+-- rare work sits in IF branches, which cost nothing until taken.  The row
+-- is read from its text form once.  A plain row (nothing to encode but
+-- blanks, ':' and '+', quotes only around blanks: one regexp says so) is
+-- split by one replace(); the rest is split the same way when its commas
+-- are exactly the separators (else by _trg_marked_fields) and urlencoded
+-- in one pass over the whole row, chr(1)/chr(2) standing in for '&'/'='.
+-- format() puts the names in.  Anything the fast path is not sure about
+-- (UPDATE/DELETE without pkey, magic columns, a changed pkey value,
+-- chr(1)/chr(2) in the data) goes to _trg_fire(), the general path, which
+-- decides as before.
 -- ----------------------------------------------------------------------
-drop function if exists pgq._trg_logu_row(oid, int4, text, text, text, text, text, text, text, text);
-drop function if exists pgq._trg_logu_row(oid, text, text, text, text);
 create or replace function pgq._trg_logu_row(i_relid oid, i_tgname text, i_old text, i_new text)
 returns boolean
 language plpgsql
@@ -1050,18 +1106,10 @@ begin
     -- 6 schema.table, 7 last pkey position, 8 regexp of the row text up to the
     -- comma after it, 9 pkey positions, 10 columns
     v_shape := pg_catalog.current_setting('pgq.trg_' || i_relid::text, true);
-    -- (the per-transaction key is only built when the epoch does not match)
     if pg_catalog.starts_with(v_shape, pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text
                                        || pg_catalog.chr(31) || i_tgname || pg_catalog.chr(31)) is not true then
-        v_key := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
-                          pgq._trg_xact_key());
-        if v_key is null
-           or pg_catalog.starts_with(v_shape, v_key || pg_catalog.chr(31) || i_tgname || pg_catalog.chr(31)) is not true then
-            v_shape := v_key || pg_catalog.chr(31) || pgq._trg_shape(i_relid, i_tgname);
-            if v_key is not null then
-                perform pg_catalog.set_config('pgq.trg_' || i_relid::text, v_shape, false);
-            end if;
-        end if;
+        -- the epoch moved, no event trigger, or another trigger of the table
+        v_shape := pgq._trg_kept_shape(i_relid, i_tgname);
     end if;
     -- the row's text, or NULL where the fast path does not apply: not Londiste's
     -- kind of trigger or table, UPDATE or DELETE without pkey (the general path

@@ -474,4 +474,62 @@ class TriggerShapeTest extends PgqSqlTestSupport {
                     "U:id | id=a+b | public.one", "U:id | id= | public.one", "D:id | id= | public.one");
         }
     }
+
+    /** A table in two queues: each trigger keeps its own queue, through renames of the trigger, table and schema. */
+    @Test
+    void tableInTwoQueuesThroughRenames() throws Exception {
+        try (Sql s = open()) {
+            s.exec("select pgq.create_queue('q2')");
+            s.exec("select pgq.register_consumer('q2', 'c')");
+            s.exec("create schema s1");
+            s.exec("create table s1.t (id int primary key, v text)");
+            londisteTrigger(s, "s1.t");
+            s.exec("create trigger _londiste_q2 after insert or update or delete on s1.t"
+                    + " for each row execute procedure pgq.logutriga('q2')");
+            s.exec("insert into s1.t values (1, 'a'), (2, 'b')");
+            s.exec("alter trigger _londiste_q2 on s1.t rename to other");
+            s.exec("update s1.t set v = 'c' where id = 1");
+            s.exec("alter table s1.t rename to u");
+            s.exec("delete from s1.u where id = 2");
+            s.exec("alter schema s1 rename to s2");
+            s.exec("insert into s2.u values (3, 'd')");
+            List<String> expected = List.of("I:id | id=1&v=a | s1.t", "I:id | id=2&v=b | s1.t", "U:id | id=1&v=c | s1.t",
+                    "D:id | id=2&v=b | s1.u", "I:id | id=3&v=d | s2.u");
+            assertThat(drain(s)).containsExactlyElementsOf(expected);
+            tick(s, "q2");
+            long batch = s.longValue("select pgq.next_batch('q2', 'c')");
+            List<String> second = new ArrayList<>();
+            for (Map<String, Object> e : s.rows("select * from pgq.get_batch_events(?)", batch)) {
+                second.add(e.get("ev_type") + " | " + e.get("ev_data") + " | " + e.get("ev_extra1"));
+            }
+            assertThat(second).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** Rows with timestamps, signs and colons take the shortcut; it writes what the general path writes. */
+    @Test
+    void timestampsAndSignsWriteWhatTheGeneralPathWrites() throws Exception {
+        try (Sql s = open()) {
+            s.exec("set timezone = 'Asia/Kolkata'");
+            s.exec("create table h (id int primary key, ts timestamp, tz timestamptz, d date, i interval, n numeric,"
+                    + " f float8, t text, c char(3))");
+            s.exec("create trigger a_fast after insert or update or delete on h for each row execute procedure pgq.logutriga('q')");
+            s.exec("create trigger b_slow after insert or update or delete on h for each row"
+                    + " execute procedure pgq.logutriga('q', 'backup')");
+            s.exec("insert into h values (1, '2026-12-03 12:40:00.123456', '2026-12-03 12:40:00+02', '2026-12-03',"
+                    + " '-1 day +02:03:04', -1.5e3, 1e+300, 'a+b:c d', 'x')");
+            s.exec("insert into h values (-2, 'infinity', '-infinity', '4713-01-01 BC', '1 year', 'NaN', '-Infinity', '+', '')");
+            s.exec("insert into h values (3, null, null, null, null, null, null, 'two  blanks', null)");
+            s.exec("update h set t = 'x:y+z' where id = 1");
+            s.exec("update h set n = 0");
+            s.exec("delete from h");
+            List<String> ev = drain(s);
+            assertThat(ev).hasSize(16);
+            for (int i = 0; i < ev.size(); i += 2) {
+                assertThat(ev.get(i)).isEqualTo(ev.get(i + 1));
+            }
+            assertThat(ev.get(0)).isEqualTo("I:id | id=1&ts=2026-12-03+12%3a40%3a00.123456&tz=2026-12-03+16%3a10%3a00%2b05%3a30"
+                    + "&d=2026-12-03&i=-1+days+%2b02%3a03%3a04&n=-1500&f=1e%2b300&t=a%2bb%3ac+d&c=x++ | public.h");
+        }
+    }
 }
