@@ -493,8 +493,11 @@ class TriggerShapeTest extends PgqSqlTestSupport {
             s.exec("delete from s1.u where id = 2");
             s.exec("alter schema s1 rename to s2");
             s.exec("insert into s2.u values (3, 'd')");
+            // Skytools' C keeps the schema name it cached for the table through ALTER SCHEMA ... RENAME
+            // (docs/compatibility.md); ours names the schema the table is in now
+            String renamed = skytools() ? "s1.u" : "s2.u";
             List<String> expected = List.of("I:id | id=1&v=a | s1.t", "I:id | id=2&v=b | s1.t", "U:id | id=1&v=c | s1.t",
-                    "D:id | id=2&v=b | s1.u", "I:id | id=3&v=d | s2.u");
+                    "D:id | id=2&v=b | s1.u", "I:id | id=3&v=d | " + renamed);
             assertThat(drain(s)).containsExactlyElementsOf(expected);
             tick(s, "q2");
             long batch = s.longValue("select pgq.next_batch('q2', 'c')");
@@ -524,7 +527,7 @@ class TriggerShapeTest extends PgqSqlTestSupport {
             s.exec("update h set n = 0");
             s.exec("delete from h");
             List<String> ev = drain(s);
-            assertThat(ev).hasSize(16);
+            assertThat(ev).hasSize(20);
             for (int i = 0; i < ev.size(); i += 2) {
                 assertThat(ev.get(i)).isEqualTo(ev.get(i + 1));
             }
