@@ -817,8 +817,9 @@ $fn$;
 -- it keeps per session by this number: reading a sequence is a plain
 -- function call, so a kept shape costs no catalog read in a new
 -- transaction, and any ALTER TABLE, CREATE/DROP INDEX or DROP TABLE by
--- any session is seen by the next row.  Event triggers need a superuser:
--- installed by anybody else, the sequence stays unused (no value) and
+-- any session is seen by the next row.  Creating an event trigger needs a
+-- superuser (or a managed service's administrator role that is allowed
+-- to): installed by anybody else, the sequence stays unused (no value) and
 -- logutriga keeps shapes per transaction (pgq._trg_xact_key) instead.
 -- ----------------------------------------------------------------------
 create sequence if not exists pgq.trg_ddl_epoch;
@@ -835,11 +836,15 @@ $fn$;
 
 do $$
 begin
-    if not exists (select 1 from pg_catalog.pg_event_trigger where evtname = 'pgq_trg_ddl_epoch')
-       and (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user)
-    then
-        create event trigger pgq_trg_ddl_epoch on ddl_command_end execute function pgq._trg_ddl_bump();
-        alter event trigger pgq_trg_ddl_epoch enable always;
+    -- tried by whoever installs: a superuser may, and so may a managed service's
+    -- administrator (RDS's rds_superuser, for one), who is no superuser
+    if not exists (select 1 from pg_catalog.pg_event_trigger where evtname = 'pgq_trg_ddl_epoch') then
+        begin
+            create event trigger pgq_trg_ddl_epoch on ddl_command_end execute function pgq._trg_ddl_bump();
+            alter event trigger pgq_trg_ddl_epoch enable always;
+        exception when insufficient_privilege then
+            raise notice 'pgq: no event trigger pgq_trg_ddl_epoch (%): logutriga keeps table shapes for one transaction only, which is slower (docs/performance.md)', sqlerrm;
+        end;
     end if;
     if exists (select 1 from pg_catalog.pg_event_trigger where evtname = 'pgq_trg_ddl_epoch') then
         -- gives the sequence a value: from now on logutriga trusts it

@@ -57,4 +57,35 @@ class SchemaInstallerTest {
         assertThat(script.chunks().get(script.chunks().size() - 1).strip()).isEqualTo("commit;");
         assertThat(String.join("", script.chunks())).contains("create or replace function pgq.next_batch_custom");
     }
+
+    /**
+     * A role that may not create event triggers (no superuser, as on most managed services)
+     * installs all the same, is told so, and logutriga still sees a column added between
+     * two transactions.
+     */
+    @Test
+    void roleWithoutEventTriggerRightsInstallsAndTriggersKeepUp() throws Exception {
+        try (Sql admin = PG.db().open()) {
+            admin.exec("do $$ begin if not exists (select 1 from pg_roles where rolname = 'pgq_installer') then"
+                    + " create role pgq_installer login createrole; end if; end $$");
+            admin.exec("grant create on database " + PG.db().name() + " to pgq_installer");
+        }
+        try (Connection c = PG.db().connectAs("pgq_installer"); Sql s = PG.db().openAs("pgq_installer")) {
+            assertThat(SchemaInstaller.installPgq(c)).isEqualTo(SchemaInstaller.Outcome.INSTALLED);
+            assertThat(s.value("select count(*) from pg_event_trigger where evtname = 'pgq_trg_ddl_epoch'")).isEqualTo(0L);
+            s.exec("select pgq.create_queue('q')");
+            s.exec("select pgq.register_consumer('q', 'c')");
+            s.exec("create table t (id int primary key, a text)");
+            s.exec("create trigger _londiste_q after insert or update or delete on t for each row execute procedure pgq.logutriga('q')");
+            s.exec("insert into t values (1, 'x')");
+            s.exec("alter table t add column b text default 'y'");
+            s.exec("insert into t values (2, 'x')");
+            s.exec("update t set a = 'z' where id = 1");
+            s.exec("select pgq.force_tick('q')");
+            s.exec("select pgq.ticker()");
+            long batch = s.longValue("select pgq.next_batch('q', 'c')");
+            assertThat(s.column("select ev_type || ' ' || ev_data from pgq.get_batch_events(?)", batch))
+                    .containsExactly("I:id id=1&a=x", "I:id id=2&a=x&b=y", "U:id id=1&a=z&b=y");
+        }
+    }
 }
