@@ -954,7 +954,7 @@ begin
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return replace(i_tgname, chr(31), '')
+    return i_tgname
            || chr(31) || v_queue
            || chr(31) || ':' || array_to_string(v_pkey, ',')
            || chr(31) || coalesce((select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
@@ -965,6 +965,34 @@ begin
                                     having max(p) < cardinality(v_names)), '^.*$')
            || chr(31) || v_pos::text
            || chr(31) || coalesce(cardinality(v_names), 0);
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
+-- pgq._trg_keys_differ(old fields, new fields, key positions)
+--
+--   For _trg_logu_row's UPDATE check when the quick one could not decide:
+--   whether any key field differs between the two rows, both in the marked
+--   form (fields ended by chr(1)).  True also when the old row could not be
+--   split (NULL): then the general path decides.
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_keys_differ(i_old text, i_new text, i_keys int4[])
+returns boolean
+language plpgsql immutable set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    i int4;
+begin
+    if i_old is null then
+        return true;
+    end if;
+    foreach i in array i_keys loop
+        if split_part(i_old, chr(1), i) <> split_part(i_new, chr(1), i) then
+            return true;
+        end if;
+    end loop;
+    return false;
 end;
 $fn$;
 
@@ -1103,7 +1131,6 @@ declare
     v_old   text;
     v_todo  text;
     v_evid  int8;
-    i       int4;
 begin
     -- the kept shape (see _trg_shape), parts separated by chr(31) and read by
     -- split_part() (cheaper than an array): 1 key, 2 trigger name, 3 its queue
@@ -1149,15 +1176,9 @@ begin
                                                           else coalesce(pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8)), pg_catalog.chr(1)) end) then
             v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4),
                                         ' ', '+'), pg_catalog.chr(2), '=');
-            if v_old is null then
+            if pgq._trg_keys_differ(v_old, v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[]) then
                 return false;
             end if;
-            foreach i in array pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[] loop
-                if pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
-                   <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i) then
-                    return false;
-                end if;
-            end loop;
         end if;
     else
         -- the rest.  When every comma separates (none inside quotes) one replace()
@@ -1183,15 +1204,9 @@ begin
             v_key := pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8));
             if v_key is null or pg_catalog.strpos(v_key, '"') > 0 or not pg_catalog.starts_with(i_old, v_key) then
                 v_old := pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4);
-                if v_old is null then
-                return false;
-            end if;
-                foreach i in array pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[] loop
-                    if pg_catalog.split_part(v_old, pg_catalog.chr(1), i)
-                       <> pg_catalog.split_part(v_data, pg_catalog.chr(1), i) then
-                        return false;
-                    end if;
-                end loop;
+                if pgq._trg_keys_differ(v_old, v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[]) then
+                    return false;
+                end if;
             end if;
         end if;
         -- urlencode all values at once: '%' first, then each other character

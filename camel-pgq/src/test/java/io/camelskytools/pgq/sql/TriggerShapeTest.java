@@ -21,8 +21,13 @@ class TriggerShapeTest extends PgqSqlTestSupport {
 
     /** Events of the next batch, as "type | data | extra1" lines. */
     private static List<String> drain(Sql s) throws Exception {
-        tick(s, "q");
-        long batch = s.longValue("select pgq.next_batch('q', 'c')");
+        return drain(s, "q");
+    }
+
+    /** Events of {@code queue}'s next batch for consumer c. */
+    private static List<String> drain(Sql s, String queue) throws Exception {
+        tick(s, queue);
+        long batch = s.longValue("select pgq.next_batch(?, 'c')", queue);
         List<String> out = new ArrayList<>();
         for (Map<String, Object> e : s.rows("select * from pgq.get_batch_events(?)", batch)) {
             out.add(e.get("ev_type") + " | " + e.get("ev_data") + " | " + e.get("ev_extra1"));
@@ -499,12 +504,7 @@ class TriggerShapeTest extends PgqSqlTestSupport {
             List<String> expected = List.of("I:id | id=1&v=a | s1.t", "I:id | id=2&v=b | s1.t", "U:id | id=1&v=c | s1.t",
                     "D:id | id=2&v=b | s1.u", "I:id | id=3&v=d | " + renamed);
             assertThat(drain(s)).containsExactlyElementsOf(expected);
-            tick(s, "q2");
-            long batch = s.longValue("select pgq.next_batch('q2', 'c')");
-            List<String> second = new ArrayList<>();
-            for (Map<String, Object> e : s.rows("select * from pgq.get_batch_events(?)", batch)) {
-                second.add(e.get("ev_type") + " | " + e.get("ev_data") + " | " + e.get("ev_extra1"));
-            }
+            List<String> second = drain(s, "q2");
             assertThat(second).containsExactlyElementsOf(expected);
         }
     }
