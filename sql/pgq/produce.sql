@@ -123,6 +123,10 @@ begin
     execute pgq._insert_function_sql(
         'pgq.insert_event(queue_name text, ev_type text, ev_data text)',
         ' security definer', v_kept_ins3, v_cases_ins3, v_ins3_dyn, 'v_id');
+    -- logutriga's fast path inserts with the same tables (triggers.sql, defined after this file)
+    if pg_catalog.to_regprocedure('pgq._regen_trg()') is not null then
+        perform pgq._regen_trg();
+    end if;
 end;
 $gen$;
 

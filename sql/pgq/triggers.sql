@@ -894,7 +894,8 @@ drop function if exists pgq._trg_shape_holds(oid, text[], record);
 --   What logutriga's fast path needs to know about a table and one of
 --   its triggers, as one text of chr(31) separated parts, those every
 --   row needs first (the caller puts its key in front of them):
---     the trigger name
+--     the trigger name, followed by chr(2) when the fast path may not
+--       serve it (so that the fast path's test of the key fails at once)
 --     the trigger's queue when the fast path may serve it (an AFTER ROW
 --       trigger with the queue as its only argument, a table without
 --       magic _pgq_ev_ columns and without chr(1), chr(2) or the
@@ -954,7 +955,7 @@ begin
         v_pos := v_pos || array_position(v_nums, v_num);
         v_pkey := v_pkey || v_names[array_position(v_nums, v_num)];
     end loop;
-    return i_tgname
+    return i_tgname || case when v_queue = '' then chr(2) else '' end
            || chr(31) || v_queue
            || chr(31) || ':' || array_to_string(v_pkey, ',')
            || chr(31) || coalesce((select string_agg(replace(pgq._trg_urlencode(c.name), '%', '%%') || '%s', '&' order by c.n)
@@ -1010,7 +1011,7 @@ $fn$;
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_kept_shape(i_relid oid, i_tgname text)
 returns text
-language plpgsql
+language plpgsql set search_path = pg_catalog, pg_temp
 as $fn$
 declare
     v_key   text := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
@@ -1026,7 +1027,8 @@ begin
     loop
         v_name := 'pgq.trg_' || i_relid::text || case when n = 0 then '' else '_' || n::text end;
         v_shape := current_setting(v_name, true);
-        if starts_with(v_shape, v_key || chr(31) || i_tgname || chr(31)) then
+        if starts_with(v_shape, v_key || chr(31) || i_tgname || chr(31))
+           or starts_with(v_shape, v_key || chr(31) || i_tgname || chr(2) || chr(31)) then
             return v_shape;
         end if;
         -- a free slot, or one kept under an older key: this trigger's from now
@@ -1055,17 +1057,21 @@ $fn$;
 --   Splitting record_out's text at '"' gives stretches that alternate
 --   between outside and inside quotes; an escaped quote ("") only adds
 --   an empty outside stretch, which holds no comma.
+--
+--   Called by the security definer _trg_logu_row: every name in it is
+--   qualified (no SET search_path, which would cost every call).
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_marked_fields(i_row text, i_columns int4)
-returns text
+create or replace function pgq._trg_marked_fields(i_row pg_catalog.text, i_columns pg_catalog.int4)
+returns pg_catalog.text
 language plpgsql immutable strict
 as $fn$
 declare
-    v_parts text[];
-    v_res   text;
-    i       int4;
+    v_parts pg_catalog.text[];
+    v_res   pg_catalog.text;
+    i       pg_catalog.int4;
 begin
-    if pg_catalog.strpos(i_row, pg_catalog.chr(1)) > 0 or pg_catalog.strpos(i_row, pg_catalog.chr(2)) > 0 then
+    if pg_catalog.strpos(i_row, pg_catalog.chr(1)) operator(pg_catalog.>) 0
+       or pg_catalog.strpos(i_row, pg_catalog.chr(2)) operator(pg_catalog.>) 0 then
         return null;
     end if;
     v_parts := pg_catalog.string_to_array(pg_catalog.btrim(i_row, '()'), '"');
@@ -1073,13 +1079,17 @@ begin
         v_parts[i] := pg_catalog.replace(v_parts[i], ',', pg_catalog.chr(1));
     end loop;
     v_res := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                 pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.array_to_string(v_parts, '"'),
-                                                         pg_catalog.chr(1), pg_catalog.chr(1) || pg_catalog.chr(2))
-                 || pg_catalog.chr(1),
-                 pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
-                 pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                 pg_catalog.chr(2) operator(pg_catalog.||)
+                 pg_catalog.replace(pg_catalog.array_to_string(v_parts, '"'),
+                                    pg_catalog.chr(1), pg_catalog.chr(1) operator(pg_catalog.||) pg_catalog.chr(2))
+                 operator(pg_catalog.||) pg_catalog.chr(1),
+                 pg_catalog.chr(2) operator(pg_catalog.||) pg_catalog.chr(1), pg_catalog.chr(1)),
+                 pg_catalog.chr(2) operator(pg_catalog.||) '"', pg_catalog.chr(2)),
+                 '"' operator(pg_catalog.||) pg_catalog.chr(1), pg_catalog.chr(1)),
                  '""', '"'), E'\\\\', E'\\');
-    if pg_catalog.octet_length(v_res) - pg_catalog.octet_length(pg_catalog.replace(v_res, pg_catalog.chr(1), '')) <> i_columns then
+    -- (OPERATOR() binds all alike, left to right: hence the parentheses)
+    if (pg_catalog.octet_length(v_res) operator(pg_catalog.-) pg_catalog.octet_length(pg_catalog.replace(v_res, pg_catalog.chr(1), '')))
+       operator(pg_catalog.<>) i_columns then
         return null;
     end if;
     return v_res;
@@ -1103,144 +1113,256 @@ $fn$;
 --
 -- Speed: PL/pgSQL compiles a trigger function once per trigger and sets
 -- every expression it runs up again in each new transaction (TPC-B
--- changes one row of four tables a transaction), some 1 000-4 000
--- instructions per function or operator (its ACL check and lookups), even
--- in a CASE branch not taken.  So the trigger body is one call of
--- _trg_logu_row, a plain function shared by every trigger, whose set-up
--- is paid once a transaction; the hot path is few function calls, and
--- rare work sits in IF branches, which cost nothing until taken.  The row
--- is read from its text form once.  A plain row (nothing to encode but
--- blanks, ':' and '+', quotes only around blanks: one regexp says so) is
--- split by one replace(); the rest is split the same way when its commas
--- are exactly the separators (else by _trg_marked_fields) and urlencoded
--- in one pass over the whole row, chr(1)/chr(2) standing in for '&'/'='.
--- format() puts the names in.  Anything the fast path is not sure about
--- (UPDATE/DELETE without pkey, magic columns, a changed pkey value,
--- chr(1)/chr(2) in the data) goes to _trg_fire(), the general path, which
--- decides as before.
+-- changes one row of four tables a transaction): some 3 000 instructions
+-- an expression and 500-1 000 more for each function or operator in it,
+-- even in a CASE branch not taken; a PL/pgSQL call costs some 10 000.  So
+-- the trigger body is one call of _trg_logu_row, one function shared by
+-- every trigger, whose set-up is paid once a transaction, and which
+-- inserts the event itself (through insert_event it would be one call
+-- more and its own set-up): it is generated with one static INSERT per
+-- queue table, like insert_event (pgq._regen_trg, run by _regen_insert),
+-- and runs as the schema's owner, who may insert into the event tables.
+-- As in insert_event every name in it is qualified, so no caller's
+-- search_path can put its own operator or type in.  Rare work sits in IF
+-- branches, which cost nothing until taken.  The row is read from its
+-- text form once.  A plain row (nothing to encode but blanks, ':' and
+-- '+', quotes only around blanks: one regexp says so) is split by one
+-- replace(); the rest is split the same way when its commas are exactly
+-- the separators (else by _trg_marked_fields) and urlencoded in one pass
+-- over the whole row, chr(1)/chr(2) standing in for '&'/'='.  format()
+-- puts the names in.  Anything the fast path is not sure about (a shape
+-- not kept yet, UPDATE/DELETE without pkey, magic columns, a changed pkey
+-- value, chr(1)/chr(2) in the data, a queue whose inserts are disabled or
+-- limited, or that the generated code does not know) returns NULL, and
+-- logutriga goes on to _trg_fire(), the general path, which decides as
+-- before.  A shape not kept yet is made and kept (_trg_kept_shape, with
+-- its search_path pinned: it runs as the owner there) and looked at once
+-- more.
 -- ----------------------------------------------------------------------
-create or replace function pgq._trg_logu_row(i_relid oid, i_tgname text, i_old text, i_new text)
+drop function if exists pgq._trg_logu_row(oid, text, text, text);
+
+-- Whether session_replication_role is 'local', for _trg_logu_row's test: declared
+-- immutable so that the planner folds it into the cached plan of that test instead of
+-- reading the setting for every row.  Sound because changing session_replication_role
+-- flushes every cached plan (PostgreSQL's assign hook for it calls ResetPlanCache), so
+-- the next row's test is planned again with the new value.
+create or replace function pgq._trg_srr_local()
 returns boolean
-language plpgsql
+language sql immutable
 as $fn$
+    select pg_catalog.current_setting('session_replication_role') operator(pg_catalog.=) 'local'
+$fn$;
+
+-- The text of pgq._trg_logu_row with the queues' INSERT branches put in
+-- (pgq._regen_trg).  i_shape: a shape _trg_kept_shape has just made or
+-- found, trusted without reading the setting again (the second look).
+create or replace function pgq._trg_logu_row_sql(i_queues text)
+returns text
+language sql immutable
+as $gen$
+select pg_catalog.replace(pg_catalog.replace($tpl$
+create or replace function pgq._trg_logu_row(i_relid pg_catalog.oid, i_tgname pg_catalog.name,
+                                             i_old pg_catalog.text, i_new pg_catalog.text,
+                                             i_shape pg_catalog.text default null)
+returns pg_catalog.bool
+language plpgsql security definer
+as $fn$
+-- generated by pgq._regen_trg(): do not edit, it is rewritten on create_queue/drop_queue
 declare
-    v_shape text;
-    v_key   text;
-    v_row   text;
-    v_data  text;
-    v_old   text;
-    v_todo  text;
-    v_evid  int8;
+    v_shape pg_catalog.text;
+    v_data  pg_catalog.text;
+    v_key   pg_catalog.text;
+    v_old   pg_catalog.text;
+    v_todo  pg_catalog.text;
+    v_kept  pg_catalog.text;
+    v_no    pg_catalog.bool;
 begin
     -- the kept shape (see _trg_shape), parts separated by chr(31) and read by
     -- split_part() (cheaper than an array): 1 key, 2 trigger name, 3 its queue
     -- ('' when not for the fast path), 4 ':' and the pkey list, 5 template,
     -- 6 schema.table, 7 last pkey position, 8 regexp of the row text up to the
     -- comma after it, 9 pkey positions, 10 columns
-    v_shape := pg_catalog.current_setting('pgq.trg_' || i_relid::text, true);
-    if pg_catalog.starts_with(v_shape, pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text
-                                       || pg_catalog.chr(31) || i_tgname || pg_catalog.chr(31)) is not true then
-        -- the epoch moved, no event trigger, or another trigger of the table
-        v_shape := pgq._trg_kept_shape(i_relid, i_tgname);
-    end if;
-    -- the row's text, or NULL where the fast path does not apply: not Londiste's
-    -- kind of trigger or table, UPDATE or DELETE without pkey (the general path
-    -- refuses them), replication role local.  (INSERT has no old row, DELETE no
-    -- new one.)
-    v_row := case when pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) <> ''
-                        and (pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4) <> ':' or i_old is null)
-                        and pg_catalog.current_setting('session_replication_role') <> 'local'
-                  then coalesce(i_new, i_old) end;
-    if v_row is null then
-        return false;
-    end if;
-
-    if v_row operator(pg_catalog.~) '^\((?:[-_.0-9A-Za-z:+,]|"[-_.0-9A-Za-z:+ ]+",)*(?:"[-_.0-9A-Za-z:+ ]+")?\)$' then
-        -- a plain row: nothing to encode but blanks, ':' and '+'; a field is quoted
-        -- for its blanks only (no comma, quote or empty string in it), so every
-        -- comma separates and every '"' is a field's quote.  No '=' in such data:
-        -- it marks the values here, chr(1) ends each field.
-        v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                      pg_catalog.replace(
-                      '=' || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || '=')
-                      || pg_catalog.chr(1),
-                      '=' || pg_catalog.chr(1), pg_catalog.chr(1)),
-                      '"', ''), '+', '%2b'), ':', '%3a'),
-                      '        ', '++++++++'), ' ', '+');
-        -- UPDATE: the same key when NEW's text up to the comma after its last key
-        -- field starts OLD's text too (earlier non-key fields then count as key);
-        -- otherwise compared field by field
-        -- (split_part() for a key in the first column: a regexp costs more a row)
-        if i_old is not null and i_new is not null
-           and not pg_catalog.starts_with(i_old, case when pg_catalog.split_part(v_shape, pg_catalog.chr(31), 7) = '1' then pg_catalog.split_part(v_row, ',', 1) || ','
-                                                          else coalesce(pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8)), pg_catalog.chr(1)) end) then
-            v_old := pg_catalog.replace(pg_catalog.replace(pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4),
-                                        ' ', '+'), pg_catalog.chr(2), '=');
-            if pgq._trg_keys_differ(v_old, v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[]) then
-                return false;
-            end if;
+    v_shape := coalesce(i_shape, pg_catalog.current_setting('pgq.trg_' operator(pg_catalog.||) i_relid::pg_catalog.text, true));
+    -- For the fast path (the same test twice, put in by _trg_logu_row_sql: one of its own
+    -- would cost more each transaction than the second test costs the rows that are
+    -- not plain): a shape kept under the current epoch for this trigger and for the
+    -- fast path (or just checked by _trg_kept_shape), so Londiste's kind of trigger
+    -- and table (else _trg_shape marks the name and the key never matches), a pkey for
+    -- UPDATE and DELETE (the general path refuses them without), replication role
+    -- not local.  (INSERT has no old row, DELETE no new one.)
+    -- A plain row: nothing to encode but blanks, ':' and '+'; a field is quoted for
+    -- its blanks only (no comma, quote or empty string in it), so every comma
+    -- separates and every '"' is a field's quote.  No '=' in such data: it marks
+    -- the values here (string_to_array turns a lone '=', a NULL field, into NULL,
+    -- which format() writes as nothing: the name alone).  UPDATE: the same key when
+    -- NEW's text up to the comma after its last key field starts OLD's text too
+    -- (split_part() for a key in the first column: a regexp costs more a row);
+    -- otherwise the other way below compares field by field.
+    if --FAST--
+       and coalesce(i_new, i_old) operator(pg_catalog.~) '^\((?:[-_.0-9A-Za-z:+,]|"[-_.0-9A-Za-z:+ ]+",)*(?:"[-_.0-9A-Za-z:+ ]+")?\)$'
+       and (i_old is null or i_new is null
+            or pg_catalog.starts_with(i_old, case when pg_catalog.split_part(v_shape, pg_catalog.chr(31), 7) operator(pg_catalog.=) '1'
+                                                  then pg_catalog.split_part(i_new, ',', 1) operator(pg_catalog.||) ','
+                                                  else pg_catalog.substring(i_new, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8)) end)) then
+        v_data := pg_catalog.format(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 5), variadic pg_catalog.string_to_array(
+                      pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                          '=' operator(pg_catalog.||) pg_catalog.replace(pg_catalog.btrim(coalesce(i_new, i_old), '()'), ',',
+                                                                         pg_catalog.chr(1) operator(pg_catalog.||) '='),
+                          '"', ''), '+', '%2b'), ':', '%3a'), '        ', '++++++++'), ' ', '+'),
+                      pg_catalog.chr(1), '='));
+    elsif (--FAST--) is not true then
+        -- no shape kept for this trigger under the current key yet (and not one that
+        -- says the fast path may not serve it): keep it and look once more
+        if i_shape is null
+           and pg_catalog.starts_with(v_shape, pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::pg_catalog.text
+                                               operator(pg_catalog.||) pg_catalog.chr(31) operator(pg_catalog.||) i_tgname
+                                               operator(pg_catalog.||) pg_catalog.chr(2) operator(pg_catalog.||) pg_catalog.chr(31)) is not true then
+            return pgq._trg_logu_row(i_relid, i_tgname, i_old, i_new, pgq._trg_kept_shape(i_relid, i_tgname));
         end if;
+        return v_no;
     else
         -- the rest.  When every comma separates (none inside quotes) one replace()
         -- splits the row, else the loop of _trg_marked_fields; see there for the
         -- form.  chr(1)/chr(2) in the data itself: general path.
-        v_data := case when pg_catalog.strpos(v_row, pg_catalog.chr(1)) = 0 and pg_catalog.strpos(v_row, pg_catalog.chr(2)) = 0
-                            and pg_catalog.octet_length(v_row) - pg_catalog.octet_length(pg_catalog.replace(v_row, ',', ''))
-                                = pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4 - 1
+        v_todo := coalesce(i_new, i_old);
+        v_data := case when pg_catalog.strpos(v_todo, pg_catalog.chr(1)) operator(pg_catalog.=) 0
+                            and pg_catalog.strpos(v_todo, pg_catalog.chr(2)) operator(pg_catalog.=) 0
+                            and (pg_catalog.octet_length(v_todo) operator(pg_catalog.-) pg_catalog.octet_length(pg_catalog.replace(v_todo, ',', '')))
+                                operator(pg_catalog.=) (pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::pg_catalog.int4 operator(pg_catalog.-) 1)
                        then pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                                pg_catalog.chr(2) || pg_catalog.replace(pg_catalog.btrim(v_row, '()'), ',', pg_catalog.chr(1) || pg_catalog.chr(2))
-                                || pg_catalog.chr(1),
-                                pg_catalog.chr(2) || pg_catalog.chr(1), pg_catalog.chr(1)),
-                                pg_catalog.chr(2) || '"', pg_catalog.chr(2)), '"' || pg_catalog.chr(1), pg_catalog.chr(1)),
+                                pg_catalog.chr(2) operator(pg_catalog.||)
+                                pg_catalog.replace(pg_catalog.btrim(v_todo, '()'), ',', pg_catalog.chr(1) operator(pg_catalog.||) pg_catalog.chr(2))
+                                operator(pg_catalog.||) pg_catalog.chr(1),
+                                pg_catalog.chr(2) operator(pg_catalog.||) pg_catalog.chr(1), pg_catalog.chr(1)),
+                                pg_catalog.chr(2) operator(pg_catalog.||) '"', pg_catalog.chr(2)),
+                                '"' operator(pg_catalog.||) pg_catalog.chr(1), pg_catalog.chr(1)),
                                 '""', '"'), E'\\\\', E'\\') end;
         if v_data is null then
-            v_data := pgq._trg_marked_fields(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4);
+            v_data := pgq._trg_marked_fields(v_todo, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::pg_catalog.int4);
             if v_data is null then
-                return false;
+                return v_no;
             end if;
         end if;
         -- UPDATE: as above, when the key's stretch holds no quote
         if i_old is not null and i_new is not null then
-            v_key := pg_catalog.substring(v_row, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8));
-            if v_key is null or pg_catalog.strpos(v_key, '"') > 0 or not pg_catalog.starts_with(i_old, v_key) then
-                v_old := pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::int4);
-                if pgq._trg_keys_differ(v_old, v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::int4[]) then
-                    return false;
+            v_key := pg_catalog.substring(v_todo, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8));
+            if v_key is null or pg_catalog.strpos(v_key, '"') operator(pg_catalog.>) 0 or not pg_catalog.starts_with(i_old, v_key) then
+                v_old := pgq._trg_marked_fields(i_old, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 10)::pg_catalog.int4);
+                if pgq._trg_keys_differ(v_old, v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 9)::pg_catalog.int4[]) then
+                    return v_no;
                 end if;
             end if;
         end if;
         -- urlencode all values at once: '%' first, then each other character
         -- outside [-_.0-9A-Za-z] by one replace() per distinct character (cheaper
         -- to set up in each transaction than a fixed chain), blanks last, then
-        -- the value marks become '='
+        -- the value marks become '=' and format() puts the names in
         v_data := pg_catalog.replace(v_data, '%', '%25');
         v_todo := pg_catalog.regexp_replace(v_data, E'[-_.0-9A-Za-z%\\x01\\x02 ]+', '', 'g');
-        while v_todo <> '' loop
+        while v_todo operator(pg_catalog.<>) '' loop
             v_key := pg_catalog.left(v_todo, 1);
             v_todo := pg_catalog.replace(v_todo, v_key, '');
             v_data := pg_catalog.replace(v_data, v_key, pg_catalog.regexp_replace(pg_catalog.encode(
                           pg_catalog.convert_to(v_key, pg_catalog.getdatabaseencoding()), 'hex'), '(..)', E'%\\1', 'g'));
         end loop;
-        v_data := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '        ', '++++++++'), ' ', '+'),
-                                     pg_catalog.chr(2), '=');
+        v_data := pg_catalog.format(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 5), variadic pg_catalog.string_to_array(
+                      pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(v_data, '        ', '++++++++'), ' ', '+'),
+                                         pg_catalog.chr(2), '='),
+                      pg_catalog.chr(1)));
     end if;
 
-    -- an assignment, not PERFORM: a plain expression skips a SELECT's executor
-    v_evid := pgq.insert_event(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3),
-                               case when i_old is null then 'I' when i_new is null then 'D' else 'U' end || pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4),
-                               pg_catalog.format(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 5), variadic pg_catalog.string_to_array(v_data, pg_catalog.chr(1))),
-                               pg_catalog.split_part(v_shape, pg_catalog.chr(31), 6), null, null, null);
-    return true;
+    -- the event, straight into the queue's current table (kept for the
+    -- transaction in pgq.insert_<queue id> as insert_event keeps it; read from
+    -- the queue row first when nothing is kept yet).  A queue that may refuse an
+    -- insert (disabled, a limit) is left to insert_event, through the general path.
+    -- ev_type and ev_extra1 inside the INSERT: an expression of their own would
+    -- cost more each transaction than they cost each row there.
+--QUEUES--
+    return v_no;
 end;
 $fn$;
+$tpl$, '--FAST--', $fast$(i_shape is not null and pg_catalog.split_part(i_shape, pg_catalog.chr(31), 3) operator(pg_catalog.<>) ''
+        or pg_catalog.starts_with(v_shape, pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::pg_catalog.text
+                                           operator(pg_catalog.||) pg_catalog.chr(31) operator(pg_catalog.||) i_tgname
+                                           operator(pg_catalog.||) pg_catalog.chr(31)))
+       and (i_old is null or pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4) operator(pg_catalog.<>) ':')
+       and not pgq._trg_srr_local()$fast$), '--QUEUES--', i_queues)
+$gen$;
+
+-- One queue's branch of _trg_logu_row (the first opens the IF, the last is closed by
+-- _regen_trg): read its current table once a transaction, then the INSERTs into its
+-- tables (_trg_table_insert, the IF chain closed here).
+create or replace function pgq._trg_queue_branch(i_first boolean, i_queue_name text, i_queue_id int4,
+    i_tables text)
+returns text language sql immutable as $gen$
+select pg_catalog.format(E'\n    %s pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) operator(pg_catalog.=) %L then'
+    || E'\n        v_kept := pg_catalog.current_setting(%L, true);'
+    || E'\n        if coalesce(v_kept, '''') operator(pg_catalog.=) '''' then'
+    || E'\n            select q.queue_cur_table::pg_catalog.text into v_kept from pgq.queue q'
+    || E'\n             where q.queue_id operator(pg_catalog.=) %s and not q.queue_disable_insert and q.queue_per_tx_limit is null;'
+    || E'\n            if not found then'
+    || E'\n                return v_no;'
+    || E'\n            end if;'
+    || E'\n            v_kept := pg_catalog.set_config(%L, v_kept, true);'
+    || E'\n        end if;%s'
+    || E'\n        end if;',
+    case when i_first then 'if' else 'elsif' end, i_queue_name, 'pgq.insert_' || i_queue_id, i_queue_id,
+    'pgq.insert_' || i_queue_id, i_tables)
+$gen$;
+
+-- One event table's INSERT in a queue's branch (the first opens the IF).
+create or replace function pgq._trg_table_insert(i_first boolean, i_table int4, i_event_table text, i_event_seq text)
+returns text language sql immutable as $gen$
+select pg_catalog.format(E'\n        %s v_kept operator(pg_catalog.=) %L then'
+    || E'\n            insert into %s (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)'
+    || E'\n            values (pg_catalog.nextval(%L::pg_catalog.regclass), pg_catalog.now(), null, null,'
+    || E'\n                    case when i_old is null then ''I'' when i_new is null then ''D'' else ''U'' end'
+    || E'\n                    operator(pg_catalog.||) pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4),'
+    || E'\n                    v_data, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 6), null, null, null);'
+    || E'\n            return found;',
+    case when i_first then 'if' else 'elsif' end, i_table::text, i_event_table, i_event_seq)
+$gen$;
+
+-- (Re)writes pgq._trg_logu_row for the queues that exist: called by _regen_insert on
+-- create_queue / drop_queue and below.
+create or replace function pgq._regen_trg()
+returns void
+language plpgsql
+as $gen$
+declare
+    q        record;
+    i        int4;
+    v_tables text;
+    v_queues text := '';
+begin
+    for q in select queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_ntables
+               from pgq.queue order by queue_id loop
+        v_tables := '';
+        for i in 0 .. q.queue_ntables - 1 loop
+            v_tables := v_tables || pgq._trg_table_insert(i = 0, i, pgq.quote_fqname(q.queue_data_pfx || '_' || i),
+                                                          pgq.quote_fqname(q.queue_event_seq));
+        end loop;
+        v_queues := v_queues || pgq._trg_queue_branch(v_queues = '', q.queue_name, q.queue_id, v_tables);
+    end loop;
+    if v_queues <> '' then
+        v_queues := v_queues || E'\n    end if;';
+    end if;
+    execute pgq._trg_logu_row_sql(v_queues);
+end;
+$gen$;
+
+do $$ begin perform pgq._regen_trg(); end $$;
 
 create or replace function pgq.logutriga()
 returns trigger
 language plpgsql
 as $fn$
+declare
+    v_none record;
 begin
-    if pgq._trg_logu_row(TG_RELID, TG_NAME, OLD::text, NEW::text) then
-        return null;
+    -- (RETURN of a variable evaluates no expression: cheaper than RETURN NULL)
+    if pgq._trg_logu_row(TG_RELID, TG_NAME, OLD::pg_catalog.text, NEW::pg_catalog.text) then
+        return v_none;
     end if;
 
     -- nested IFs: SQL does not promise left-to-right AND evaluation
