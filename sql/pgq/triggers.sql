@@ -1194,7 +1194,9 @@ begin
     -- its blanks only (no comma, quote or empty string in it), so every comma
     -- separates and every '"' is a field's quote.  No '=' in such data: it marks
     -- the values here (string_to_array turns a lone '=', a NULL field, into NULL,
-    -- which format() writes as nothing: the name alone).  UPDATE: the same key when
+    -- which format() writes as nothing: the name alone); the parentheses are only
+    -- the row's first and last character (replace(): btrim() would walk the row
+    -- character by character in a multibyte database).  UPDATE: the same key when
     -- NEW's text up to the comma after its last key field starts OLD's text too
     -- (split_part() for a key in the first column: a regexp costs more a row);
     -- otherwise the other way below compares field by field.
@@ -1206,8 +1208,8 @@ begin
                                                   else pg_catalog.substring(i_new, pg_catalog.split_part(v_shape, pg_catalog.chr(31), 8)) end)) then
         v_data := pg_catalog.format(pg_catalog.split_part(v_shape, pg_catalog.chr(31), 5), variadic pg_catalog.string_to_array(
                       pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-                          '=' operator(pg_catalog.||) pg_catalog.replace(pg_catalog.btrim(coalesce(i_new, i_old), '()'), ',',
-                                                                         pg_catalog.chr(1) operator(pg_catalog.||) '='),
+                          pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(coalesce(i_new, i_old), '(', '='), ',',
+                                                                pg_catalog.chr(1) operator(pg_catalog.||) '='), ')', ''),
                           '"', ''), '+', '%2b'), ':', '%3a'), '        ', '++++++++'), ' ', '+'),
                       pg_catalog.chr(1), '='));
     elsif (--FAST--) is not true then
