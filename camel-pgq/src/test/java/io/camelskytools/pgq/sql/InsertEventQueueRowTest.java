@@ -27,19 +27,15 @@ class InsertEventQueueRowTest extends PgqSqlTestSupport {
         return s.column("select e.tableoid::regclass::text || ' | ' || e.ev_data from " + parent + " e order by e.ev_id");
     }
 
-    private static String table(Sql s) throws Exception {
-        return (String) s.value("select queue_data_pfx || '_' || queue_cur_table from pgq.queue where queue_name = 'q'");
-    }
-
     @Test
     void rotationInTheSameTransactionMovesTheNextInsert() throws Exception {
         try (Sql s = open()) {
             s.begin();
-            String first = table(s);
+            String first = currentEventTable(s, "q");
             s.exec("select pgq.insert_event('q', 'x', '1')");
             s.exec("select pgq.insert_event_raw('q', null, null, null, null, 'x', '2', null, null, null, null)");
             s.exec("select pgq.maint_rotate_tables_step1('q')");
-            String second = table(s);
+            String second = currentEventTable(s, "q");
             s.exec("select pgq.insert_event('q', 'x', '3')");
             s.exec("select pgq.insert_event('q', 'x', '4', null, null, null, null)");
             s.exec("select pgq.insert_event_raw('q', null, null, null, null, 'x', '5', null, null, null, null)");

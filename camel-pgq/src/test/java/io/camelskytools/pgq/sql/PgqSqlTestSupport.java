@@ -45,6 +45,11 @@ abstract class PgqSqlTestSupport {
         return data;
     }
 
+    /** The event table {@code queue}'s inserts go to now, as {@code pgq.event_<id>_<n>}. */
+    static String currentEventTable(Sql s, String queue) throws SQLException {
+        return (String) s.value("select queue_data_pfx || '_' || queue_cur_table from pgq.queue where queue_name = ?", queue);
+    }
+
     static List<Map<String, Object>> events(Sql s, long batch) throws SQLException {
         return s.rows("select * from pgq.get_batch_events(?)", batch);
     }

@@ -32,21 +32,17 @@ class TriggerQueueRowTest extends PgqSqlTestSupport {
                 + parent + " e order by e.ev_id");
     }
 
-    private static String table(Sql s) throws Exception {
-        return (String) s.value("select queue_data_pfx || '_' || queue_cur_table from pgq.queue where queue_name = 'q'");
-    }
-
     @Test
     void rotationInTheSameTransactionMovesTheNextEvent() throws Exception {
         try (Sql s = open()) {
             // a first transaction keeps the table's shape: the next ones take the fast path
             s.exec("insert into acc values (1, 10, 'plain')");
             s.begin();
-            String first = table(s);
+            String first = currentEventTable(s, "q");
             s.exec("update acc set bal = 11 where id = 1");
             s.exec("insert into acc values (2, 20, 'not plain: & =')");
             s.exec("select pgq.maint_rotate_tables_step1('q')");
-            String second = table(s);
+            String second = currentEventTable(s, "q");
             s.exec("update acc set bal = 12 where id = 1");
             s.exec("delete from acc where id = 2");
             s.commit();
