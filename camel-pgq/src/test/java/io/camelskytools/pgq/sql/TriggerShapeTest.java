@@ -426,11 +426,13 @@ class TriggerShapeTest extends PgqSqlTestSupport {
             s.exec("insert into w values (2, '', null, '{}', 'null', 0, 'ünï+%&=')");
             s.exec("insert into w values (3, E'ctl\\x01and\\x02', ' ', null, null, 3, null)");
             s.exec("insert into w values (4, null, null, null, null, null, null)");
+            // blanks and a quote only: record_out writes "x y""z w", which the plain-row test must refuse
+            s.exec("insert into w values (5, 'x y\"z w', 'a b', null, null, 5, 'c d')");
             s.exec("update w set id = 1.00 where id = 1");
             s.exec("update w set n = 9");
             s.exec("delete from w");
             List<String> ev = drain(s);
-            assertThat(ev).hasSize(26);
+            assertThat(ev).hasSize(32);
             for (int i = 0; i < ev.size(); i += 2) {
                 assertThat(ev.get(i)).isEqualTo(ev.get(i + 1));
             }
@@ -438,6 +440,7 @@ class TriggerShapeTest extends PgqSqlTestSupport {
                     + "&j=%7b%22k%22%3a+%5b1%2c+%22v%22%5d%7d&n&odd+name%3d%26= | public.w");
             assertThat(ev.get(2)).isEqualTo("I:id | id=2&t=&c&a=%7b%7d&j=null&n=0&odd+name%3d%26=%c3%bcn%c3%af%2b%25%26%3d | public.w");
             assertThat(ev.get(4)).isEqualTo("I:id | id=3&t=ctl%01and%02&c=+++++&a&j&n=3&odd+name%3d%26 | public.w");
+            assertThat(ev.get(8)).isEqualTo("I:id | id=5&t=x+y%22z+w&c=a+b++&a&j&n=5&odd+name%3d%26=c+d | public.w");
         }
     }
 
