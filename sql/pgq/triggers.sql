@@ -1196,9 +1196,10 @@ begin
     -- its blanks only (no comma, quote or empty string in it), so every comma
     -- separates and every '"' is a field's quote (a quoted field is followed by a
     -- comma or the closing parenthesis: the lookahead, cheaper in PostgreSQL's regexp
-    -- engine than matching the comma, keeps out the doubled quote of an escaped one).  No '=' in such data: it marks
-    -- the values here (string_to_array turns a lone '=', a NULL field, into NULL,
-    -- which format() writes as nothing: the name alone); the parentheses are only
+    -- engine than matching the comma, keeps out the doubled quote of an escaped one).
+    -- No '=' in such data: it marks the values here (string_to_array turns a lone
+    -- '=', a NULL field, into NULL, which format() writes as nothing: the name
+    -- alone); the parentheses are only
     -- the row's first and last character (replace(): btrim() would walk the row
     -- character by character in a multibyte database).  UPDATE: the same key when
     -- NEW's text up to the comma after its last key field starts OLD's text too
@@ -1279,7 +1280,7 @@ begin
 
     -- ev_type and ev_extra1 in expressions of their own, not in the INSERT: the
     -- executor sets an INSERT's values up again for every row, an expression only
-    -- once a transaction (TPC-B: 11 700 instructions a transaction less)
+    -- once a transaction (docs/decisions.md)
     v_type := case when i_old is null then 'I' when i_new is null then 'D' else 'U' end
               operator(pg_catalog.||) pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4);
     v_extra := pg_catalog.split_part(v_shape, pg_catalog.chr(31), 6);
