@@ -853,6 +853,38 @@ begin
 end
 $$;
 
+-- A queue row change moves the epoch on too, so that the fast path can keep a queue's
+-- current table in the table's shape instead of reading the queue row once a
+-- transaction (see _trg_queue_table): a rotation, inserts disabled or limited, a queue
+-- made, renamed or dropped.  The advisory lock, shared among changers and held to the
+-- end of the changing transaction, tells a session about to keep a queue's table that a
+-- change is not committed yet; the transaction-local setting tells it the change is its
+-- own.  Both come before the epoch moves on.  Only while the epoch is in use (the event
+-- trigger exists).  ENABLE ALWAYS: pgq_node and Londiste change queue rows in replica
+-- sessions.  Security definer for nextval(); the SET clause restores only search_path
+-- when the function returns, the transaction-local setting stays.
+create or replace function pgq._queue_epoch_bump()
+returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+begin
+    if pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass) is not null then
+        perform pg_catalog.pg_advisory_xact_lock_shared(1885827377, 0);
+        perform pg_catalog.set_config('pgq.trg_queue_changed', 'on', true);
+        perform pg_catalog.nextval('pgq.trg_ddl_epoch'::pg_catalog.regclass);
+    end if;
+    return null;
+end;
+$fn$;
+
+drop trigger if exists queue_epoch on pgq.queue;
+create trigger queue_epoch
+    after insert or delete or truncate
+       or update of queue_id, queue_name, queue_ntables, queue_cur_table, queue_data_pfx, queue_event_seq,
+                    queue_disable_insert, queue_per_tx_limit
+    on pgq.queue for each statement execute function pgq._queue_epoch_bump();
+alter table pgq.queue enable always trigger queue_epoch;
+
 -- Without the event trigger: a kept shape is good for one transaction
 -- while this backend has changed no row of pg_attribute, pg_index,
 -- pg_class, pg_namespace or pg_trigger: another session cannot change
@@ -898,8 +930,9 @@ drop function if exists pgq._trg_shape_holds(oid, text[], record);
 --       serve it (so that the fast path's test of the key fails at once)
 --     the trigger's queue when the fast path may serve it (an AFTER ROW
 --       trigger with the queue as its only argument, a table without
---       magic _pgq_ev_ columns and without chr(1), chr(2) or the
---       separator in its names), else ''
+--       magic _pgq_ev_ columns and without chr(1), chr(2), chr(30) or
+--       the separator in its names), else '' (_trg_kept_shape puts
+--       chr(30) and the queue's current table after it)
 --     ':' and the pkey list (ev_type after its letter)
 --     the format() template of the event data ('name%s&name2%s', names
 --       urlencoded)
@@ -948,7 +981,7 @@ begin
      where t.tgrelid = i_relid and t.tgname = i_tgname
        and t.tgnargs = 1 and t.tgtype & 1 = 1 and t.tgtype & 66 = 0;
     if v_names is null or v_queue is null or array_to_string(v_names, ',') ~ '_pgq_ev_'
-       or array_to_string(v_names, ',') || v_fq || i_tgname || v_queue ~ E'[\\x01\\x02\\x1f]' then
+       or array_to_string(v_names, ',') || v_fq || i_tgname || v_queue ~ E'[\\x01\\x02\\x1e\\x1f]' then
         v_queue := '';
     end if;
     foreach v_num in array coalesce(v_keys, '{}') loop
@@ -999,6 +1032,43 @@ $fn$;
 
 
 -- ----------------------------------------------------------------------
+-- pgq._trg_queue_table(queue)
+--
+--   The queue's current table for _trg_kept_shape to keep in a shape, or
+--   '' when the fast path must read it once a transaction instead (a
+--   transaction above READ COMMITTED: its snapshot may be older than the
+--   last change; inserts disabled or limited; no such queue), or NULL when
+--   nothing may be kept now: a change of pgq.queue is not committed yet
+--   (this session's own, or another's holding the lock _queue_epoch_bump
+--   takes).  Sound because every such change moves the epoch on after
+--   taking that lock: a change whose move the caller's key already counts
+--   is either over before the row is read here (and seen by it) or seen
+--   running; a later one moves the epoch past the key.  The lock is only
+--   tried (a change never waits for a writer, nor a writer for a change).
+-- ----------------------------------------------------------------------
+create or replace function pgq._trg_queue_table(i_queue text)
+returns text
+language plpgsql set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_table text;
+begin
+    if current_setting('transaction_isolation') <> 'read committed' then
+        return '';
+    elsif current_setting('pgq.trg_queue_changed', true) = 'on'
+          or not pg_try_advisory_lock(1885827377, 0) then
+        return null;
+    end if;
+    perform pg_advisory_unlock(1885827377, 0);
+    select q.queue_cur_table::text into v_table
+      from pgq.queue q
+     where q.queue_name = i_queue and not q.queue_disable_insert and q.queue_per_tx_limit is null;
+    return coalesce(v_table, '');
+end;
+$fn$;
+
+
+-- ----------------------------------------------------------------------
 -- pgq._trg_kept_shape(relid, trigger name)
 --
 --   The shape of a table for one of its triggers, led by its key, from the
@@ -1014,10 +1084,12 @@ returns text
 language plpgsql set search_path = pg_catalog, pg_temp
 as $fn$
 declare
-    v_key   text := coalesce(pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text,
-                             pgq._trg_xact_key());
+    v_epoch text := pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass)::text;
+    v_key   text := coalesce(v_epoch, pgq._trg_xact_key());
     v_name  text;
     v_shape text;
+    v_parts text[];
+    v_table text := '';
     n       int4 := 0;
 begin
     -- (a name holding the separator could never be found again)
@@ -1033,8 +1105,20 @@ begin
         end if;
         -- a free slot, or one kept under an older key: this trigger's from now
         if coalesce(v_shape, '') = '' or not starts_with(v_shape, v_key || chr(31)) then
-            v_shape := v_key || chr(31) || pgq._trg_shape(i_relid, i_tgname);
-            perform set_config(v_name, v_shape, false);
+            -- the queue gets chr(30) and its current table (_trg_queue_table; '' with the
+            -- per-transaction key: read once a transaction anyway)
+            v_parts := string_to_array(v_key || chr(31) || pgq._trg_shape(i_relid, i_tgname), chr(31));
+            if v_parts[3] <> '' then
+                if v_epoch is not null then
+                    v_table := pgq._trg_queue_table(v_parts[3]);
+                end if;
+                v_parts[3] := v_parts[3] || chr(30) || coalesce(v_table, '');
+            end if;
+            v_shape := array_to_string(v_parts, chr(31));
+            -- (not kept while a queue change runs: made again for the next row)
+            if v_table is not null then
+                perform set_config(v_name, v_shape, false);
+            end if;
             return v_shape;
         end if;
         n := n + 1;
@@ -1106,10 +1190,12 @@ $fn$;
 --
 -- logutriga has a fast path for the trigger Londiste puts on a root
 -- table: an AFTER ROW trigger whose only argument is the queue.  It keeps
--- the table's shape and the trigger's queue (_trg_shape) in a session
--- setting, pgq.trg_<table oid>, led by the key it was made under: the DDL
--- epoch, or without the event trigger the per-transaction key
--- (_trg_xact_key).  A row costs no catalog query while the key holds.
+-- the table's shape, the trigger's queue (_trg_shape) and the queue's
+-- current table (_trg_queue_table) in a session setting, pgq.trg_<table
+-- oid>, led by the key it was made under: the DDL epoch (which a queue
+-- change moves on too), or without the event trigger the per-transaction
+-- key (_trg_xact_key).  A row costs no catalog query and no read of
+-- pgq.queue while the key holds.
 --
 -- Speed: PL/pgSQL compiles a trigger function once per trigger and sets
 -- every expression it runs up again in each new transaction (TPC-B
@@ -1119,7 +1205,7 @@ $fn$;
 -- the trigger body is one call of _trg_logu_row, one function shared by
 -- every trigger, whose set-up is paid once a transaction, and which
 -- inserts the event itself (through insert_event it would be one call
--- more and its own set-up): it is generated with one static INSERT per
+-- more and its own set-up): it is generated with static INSERTs per
 -- queue table, like insert_event (pgq._regen_trg, run by _regen_insert),
 -- and runs as the schema's owner, who may insert into the event tables.
 -- As in insert_event every name in it is qualified, so no caller's
@@ -1180,8 +1266,9 @@ declare
     v_extra pg_catalog.text;
 begin
     -- the kept shape (see _trg_shape), parts separated by chr(31) and read by
-    -- split_part() (cheaper than an array): 1 key, 2 trigger name, 3 its queue
-    -- ('' when not for the fast path), 4 ':' and the pkey list, 5 template,
+    -- split_part() (cheaper than an array): 1 key, 2 trigger name, 3 its queue,
+    -- chr(30) and the queue's current table if kept ('' when not for the fast
+    -- path), 4 ':' and the pkey list, 5 template,
     -- 6 schema.table, 7 last pkey position, 8 regexp of the row text up to the
     -- comma after it, 9 pkey positions, 10 columns
     v_shape := coalesce(i_shape, pg_catalog.current_setting('pgq.trg_' operator(pg_catalog.||) i_relid::pg_catalog.text, true));
@@ -1284,10 +1371,11 @@ begin
     v_type := case when i_old is null then 'I' when i_new is null then 'D' else 'U' end
               operator(pg_catalog.||) pg_catalog.split_part(v_shape, pg_catalog.chr(31), 4);
     v_extra := pg_catalog.split_part(v_shape, pg_catalog.chr(31), 6);
-    -- the event, straight into the queue's current table (kept for the
-    -- transaction in pgq.insert_<queue id> as insert_event keeps it; read from
-    -- the queue row first when nothing is kept yet).  A queue that may refuse an
-    -- insert (disabled, a limit) is left to insert_event, through the general path.
+    -- the event, straight into the queue's current table: the one kept in the
+    -- shape (_trg_queue_table), else the one kept for the transaction in
+    -- pgq.insert_<queue id> as insert_event keeps it (read from the queue row
+    -- first when nothing is kept yet).  A queue that may refuse an insert
+    -- (disabled, a limit) is left to insert_event, through the general path.
 --QUEUES--
     return v_no;
 end;
@@ -1300,13 +1388,17 @@ $tpl$, '--FAST--', $fast$(i_shape is not null and pg_catalog.split_part(i_shape,
        and not pgq._trg_srr_local()$fast$), '--QUEUES--', i_queues)
 $gen$;
 
--- One queue's branch of _trg_logu_row (the first opens the IF, the last is closed by
--- _regen_trg): read its current table once a transaction, then the INSERTs into its
--- tables (_trg_table_insert, the IF chain closed here).
+-- One queue's branches of _trg_logu_row (the first queue's opens the IF, the last is
+-- closed by _regen_trg): one for each of its tables, taken when the shape keeps that
+-- table as the current one (queue, chr(30), table number: _trg_kept_shape), then the one
+-- for a shape that keeps none (queue and chr(30)), which reads the current table once a
+-- transaction.  i_fast and i_kept: the INSERTs (_trg_table_insert) for both.
+drop function if exists pgq._trg_queue_branch(boolean, text, int4, text);
 create or replace function pgq._trg_queue_branch(i_first boolean, i_queue_name text, i_queue_id int4,
-    i_tables text)
+    i_fast text, i_kept text)
 returns text language sql immutable as $gen$
-select pg_catalog.format(E'\n    %s pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) operator(pg_catalog.=) %L then'
+select pg_catalog.format(E'%s'
+    || E'\n    elsif pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) operator(pg_catalog.=) (%L operator(pg_catalog.||) E''\\x1e'') then'
     || E'\n        v_kept := pg_catalog.current_setting(%L, true);'
     || E'\n        if coalesce(v_kept, '''') operator(pg_catalog.=) '''' then'
     || E'\n            select q.queue_cur_table::pg_catalog.text into v_kept from pgq.queue q'
@@ -1317,19 +1409,21 @@ select pg_catalog.format(E'\n    %s pg_catalog.split_part(v_shape, pg_catalog.ch
     || E'\n            v_kept := pg_catalog.set_config(%L, v_kept, true);'
     || E'\n        end if;%s'
     || E'\n        end if;',
-    case when i_first then 'if' else 'elsif' end, i_queue_name, 'pgq.insert_' || i_queue_id, i_queue_id,
-    'pgq.insert_' || i_queue_id, i_tables)
+    case when i_first then pg_catalog.regexp_replace(i_fast, '^(\s*)elsif', '\1if') else i_fast end,
+    i_queue_name, 'pgq.insert_' || i_queue_id, i_queue_id,
+    'pgq.insert_' || i_queue_id, pg_catalog.regexp_replace(i_kept, '^(\s*)elsif', '\1if'))
 $gen$;
 
--- One event table's INSERT in a queue's branch (the first opens the IF).
-create or replace function pgq._trg_table_insert(i_first boolean, i_table int4, i_event_table text, i_event_seq text)
+-- One event table's INSERT in a queue's branches, under the test i_test (an ELSIF).
+drop function if exists pgq._trg_table_insert(boolean, int4, text, text);
+create or replace function pgq._trg_table_insert(i_test text, i_indent text, i_event_table text, i_event_seq text)
 returns text language sql immutable as $gen$
-select pg_catalog.format(E'\n        %s v_kept operator(pg_catalog.=) %L then'
-    || E'\n            insert into %s (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)'
-    || E'\n            values (pg_catalog.nextval(%L::pg_catalog.regclass), pg_catalog.now(), null, null,'
-    || E'\n                    v_type, v_data, v_extra, null, null, null);'
-    || E'\n            return found;',
-    case when i_first then 'if' else 'elsif' end, i_table::text, i_event_table, i_event_seq)
+select pg_catalog.replace(pg_catalog.format(E'\n    elsif %s then'
+    || E'\n        insert into %s (ev_id, ev_time, ev_owner, ev_retry, ev_type, ev_data, ev_extra1, ev_extra2, ev_extra3, ev_extra4)'
+    || E'\n        values (pg_catalog.nextval(%L::pg_catalog.regclass), pg_catalog.now(), null, null,'
+    || E'\n                v_type, v_data, v_extra, null, null, null);'
+    || E'\n        return found;',
+    i_test, i_event_table, i_event_seq), E'\n', E'\n' || i_indent)
 $gen$;
 
 -- (Re)writes pgq._trg_logu_row for the queues that exist: called by _regen_insert on
@@ -1341,17 +1435,24 @@ as $gen$
 declare
     q        record;
     i        int4;
-    v_tables text;
+    v_table  text;
+    v_fast   text;
+    v_kept   text;
     v_queues text := '';
 begin
     for q in select queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_ntables
                from pgq.queue order by queue_id loop
-        v_tables := '';
+        v_fast := '';
+        v_kept := '';
         for i in 0 .. q.queue_ntables - 1 loop
-            v_tables := v_tables || pgq._trg_table_insert(i = 0, i, pgq.quote_fqname(q.queue_data_pfx || '_' || i),
-                                                          pgq.quote_fqname(q.queue_event_seq));
+            v_table := pgq.quote_fqname(q.queue_data_pfx || '_' || i);
+            v_fast := v_fast || pgq._trg_table_insert(
+                format($$pg_catalog.split_part(v_shape, pg_catalog.chr(31), 3) operator(pg_catalog.=) (%L operator(pg_catalog.||) E'\x1e%s')$$,
+                       q.queue_name, i), '', v_table, pgq.quote_fqname(q.queue_event_seq));
+            v_kept := v_kept || pgq._trg_table_insert(format('v_kept operator(pg_catalog.=) %L', i), '    ',
+                                                      v_table, pgq.quote_fqname(q.queue_event_seq));
         end loop;
-        v_queues := v_queues || pgq._trg_queue_branch(v_queues = '', q.queue_name, q.queue_id, v_tables);
+        v_queues := v_queues || pgq._trg_queue_branch(v_queues = '', q.queue_name, q.queue_id, v_fast, v_kept);
     end loop;
     if v_queues <> '' then
         v_queues := v_queues || E'\n    end if;';

@@ -271,7 +271,10 @@ begin
         -- the last tick, an event no subscriber would ever read. Every reader of pgq.queue
         -- holds its lock to the end of its transaction: this one waits until those that might
         -- still have seen writing enabled are gone (pgq stalls in this database meanwhile, so
-        -- not for longer than lock_timeout, 30 s when the session has none).
+        -- not for longer than lock_timeout, 30 s when the session has none). logutriga's fast
+        -- path reads the DDL epoch instead (pgq._trg_queue_table): a sequence, locked
+        -- from its first read to the end of the transaction; ALTER SEQUENCE (a no-op here)
+        -- waits for those transactions.
         -- the session's own lock_timeout when it has one
         v_lock_timeout := pg_catalog.current_setting('lock_timeout');
         if v_lock_timeout = '0' then
@@ -279,11 +282,14 @@ begin
         end if;
         begin
             lock table pgq.queue in access exclusive mode;
+            if pg_catalog.to_regclass('pgq.trg_ddl_epoch') is not null then
+                alter sequence pgq.trg_ddl_epoch owned by none;
+            end if;
             perform pg_catalog.set_config('lock_timeout', v_lock_timeout, true);
         exception when lock_not_available then
-            raise exception 'demote_root step 2: transactions that read pgq.queue before writing to queue % was disabled still run after % (pids %); end them and run step 2 again',
+            raise exception 'demote_root step 2: transactions that read pgq.queue or ran a pgq trigger before writing to queue % was disabled still run after % (pids %); end them and run step 2 again',
                 i_queue_name, pg_catalog.current_setting('lock_timeout'), (select pg_catalog.string_agg(l.pid::text, ', ') from pg_catalog.pg_locks l
-                                where l.relation = 'pgq.queue'::pg_catalog.regclass and l.granted
+                                where l.relation in ('pgq.queue'::pg_catalog.regclass, pg_catalog.to_regclass('pgq.trg_ddl_epoch')) and l.granted
                                   and l.pid <> pg_catalog.pg_backend_pid());
         end;
     end if;

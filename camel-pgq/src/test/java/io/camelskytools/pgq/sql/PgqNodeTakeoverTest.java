@@ -26,6 +26,23 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
 
     static final String Q = "events";
 
+    /** demote_root step 2 for {@code queue} in a session of its own, run in the background. */
+    private static CompletableFuture<Map<String, Object>> stepTwoInBackground(String queue, String newProvider) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Sql s = PG.db(0).open()) {
+                return node(s, "demote_root", queue, 2, newProvider);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Until a demote_root call of another session waits for a lock. */
+    private static void awaitStepTwoWaiting(Sql n1) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> n1.longValue("select count(*) from pg_stat_activity"
+                + " where wait_event_type = 'Lock' and query like '%demote_root%'") == 1);
+    }
+
     @Test
     void switchoverDemotesTheRootPromotesTheBranchAndLosesNothing() throws Exception {
         try (Sql n1 = PG.db(0).open(); Sql n2 = PG.db(1).open(); Sql n3 = PG.db(2).open();
@@ -56,15 +73,8 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
             assertThat(lastTick(n1, Q)).isEqualTo(t1);
 
             // step 2 waits for that producer before it makes the last tick
-            CompletableFuture<Map<String, Object>> step2 = CompletableFuture.supplyAsync(() -> {
-                try (Sql s = PG.db(0).open()) {
-                    return node(s, "demote_root", Q, 2, "n2");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(30)).until(() -> n1.longValue("select count(*) from pg_stat_activity"
-                    + " where wait_event_type = 'Lock' and query like '%demote_root%'") == 1);
+            CompletableFuture<Map<String, Object>> step2 = stepTwoInBackground(Q, "n2");
+            awaitStepTwoWaiting(n1);
             assertThat(step2).isNotDone();
             producer.commit();
             Map<String, Object> last = step2.get(30, TimeUnit.SECONDS);
@@ -130,18 +140,11 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
             assertThat(producer.value("select queue_disable_insert from pgq.queue where queue_name = ?", q))
                     .isEqualTo(false);
             expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, "m2");
-            CompletableFuture<Map<String, Object>> step2 = CompletableFuture.supplyAsync(() -> {
-                try (Sql s = PG.db(0).open()) {
-                    return node(s, "demote_root", q, 2, "m2");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Map<String, Object>> step2 = stepTwoInBackground(q, "m2");
             if (skytools()) {
                 step2.get(30, TimeUnit.SECONDS);
             } else {
-                await().atMost(Duration.ofSeconds(30)).until(() -> n1.longValue("select count(*) from pg_stat_activity"
-                        + " where wait_event_type = 'Lock' and query like '%demote_root%'") == 1);
+                awaitStepTwoWaiting(n1);
                 assertThat(step2).isNotDone();
             }
             producer.exec("select pgq.insert_event(?, 'e', 'seen-open')", q);
@@ -165,14 +168,70 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
             tick(n1, q);
             idle.begin();
             idle.value("select count(*) from pgq.queue");
-            long pid = idle.longValue("select pg_backend_pid()");
-            expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, "s2");
-            n1.exec("set lock_timeout = '1s'");
-            String error = n1.error("select * from pgq_node.demote_root(?, 2, 's2')", q);
-            idle.rollback();
-            assertThat(error).contains("demote_root step 2").contains("still run").contains(String.valueOf(pid));
-            Map<String, Object> last = node(n1, "demote_root", q, 2, "s2");
-            assertThat(last).containsEntry("ret_code", 200);
+            assertStepTwoNamesAndOutlasts(n1, q, "s2", idle);
+        }
+    }
+
+    /** Step 2 of {@code q} gives up after 1 s behind {@code holder}'s open transaction, names it, and runs once it ended. */
+    private static void assertStepTwoNamesAndOutlasts(Sql n1, String q, String newProvider, Sql holder) throws Exception {
+        long pid = holder.longValue("select pg_backend_pid()");
+        expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, newProvider);
+        n1.exec("set lock_timeout = '1s'");
+        String error = n1.error("select * from pgq_node.demote_root(?, 2, ?)", q, newProvider);
+        holder.rollback();
+        assertThat(error).contains("demote_root step 2").contains("still run").contains(String.valueOf(pid));
+        assertThat(node(n1, "demote_root", q, 2, newProvider)).containsEntry("ret_code", 200);
+    }
+
+    /**
+     * Londiste's root trigger wrote an event before step 1 in a transaction still open: step 2
+     * waits for it (ours and Skytools' alike), so the event lies inside the last tick.
+     */
+    @Test
+    void stepTwoWaitsForATriggerEventWrittenBeforeStepOne() throws Exception {
+        String q = "trgq";
+        try (Sql n1 = PG.db(0).open(); Sql producer = PG.db(0).open()) {
+            createRoot(n1, q, "t1", "t1_worker", location(PG.db(0)));
+            tick(n1, q);
+            producer.exec("create table trg_acc (id int primary key, v int)");
+            producer.exec("create trigger _londiste_trgq after insert or update or delete on trg_acc"
+                    + " for each row execute procedure pgq.logutriga('trgq')");
+            producer.exec("insert into trg_acc values (1, 1)");
+            producer.begin();
+            producer.exec("update trg_acc set v = 2 where id = 1");
+            expect(n1, 200, "Step 1: Writing disabled for: " + q, "demote_root", q, 1, "t2");
+            CompletableFuture<Map<String, Object>> step2 = stepTwoInBackground(q, "t2");
+            awaitStepTwoWaiting(n1);
+            assertThat(step2).isNotDone();
+            producer.commit();
+            long lastTick = ((Number) step2.get(30, TimeUnit.SECONDS).get("last_tick")).longValue();
+            String events = (String) n1.value("select queue_data_pfx from pgq.queue where queue_name = ?", q);
+            assertThat(n1.column("select e.ev_data || ' ' || pg_catalog.txid_visible_in_snapshot(e.ev_txid, t.tick_snapshot)"
+                    + " from " + events + " e, pgq.tick t join pgq.queue qu on qu.queue_id = t.tick_queue"
+                    + " where qu.queue_name = ? and t.tick_id = ? order by e.ev_id", q, lastTick))
+                    .containsExactly("id=1&v=1 true", "id=1&v=2 true");
+        }
+    }
+
+    /**
+     * Ours: a transaction that ran the fast path of a trigger (on any queue) before step 1
+     * keeps step 2 waiting as a reader of pgq.queue does, and step 2 names it.
+     */
+    @Test
+    void stepTwoNamesATransactionThatRanATrigger() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(skytools(), "Skytools' step 2 waits for writers of its own queue only");
+        String q = "stucktrgq";
+        try (Sql n1 = PG.db(0).open(); Sql producer = PG.db(0).open()) {
+            createRoot(n1, q, "u1", "u1_worker", location(PG.db(0)));
+            tick(n1, q);
+            producer.exec("select pgq.create_queue('elsewhere')");
+            producer.exec("create table else_acc (id int primary key, v int)");
+            producer.exec("create trigger _londiste_elsewhere after insert or update or delete on else_acc"
+                    + " for each row execute procedure pgq.logutriga('elsewhere')");
+            producer.exec("insert into else_acc values (1, 1)");
+            producer.begin();
+            producer.exec("update else_acc set v = 2 where id = 1");
+            assertStepTwoNamesAndOutlasts(n1, q, "u2", producer);
         }
     }
 

@@ -116,7 +116,7 @@ class TriggerQueueRowTest extends PgqSqlTestSupport {
         }
     }
 
-    /** Another session disables inserts while a transaction is writing. */
+    /** Another session disables inserts while a transaction is writing: read committed, the next event sees it. */
     @Test
     void insertsDisabledByAnotherSessionMidTransaction() throws Exception {
         try (Sql s = open(); Sql other = PG.db().open()) {
@@ -124,18 +124,106 @@ class TriggerQueueRowTest extends PgqSqlTestSupport {
             s.begin();
             s.exec("update acc set bal = 11 where id = 1");
             other.exec("update pgq.queue set queue_disable_insert = true where queue_name = 'q'");
-            if (skytools()) {
-                // read committed: the next event reads the committed row
-                assertThat(s.error("update acc set bal = 12 where id = 1")).isEqualTo("Insert into queue disallowed");
-                s.rollback();
-                assertThat(placed(s)).hasSize(1);
-            } else {
-                // ours: the transaction keeps what it read, as a REPEATABLE READ one does with Skytools
-                s.exec("update acc set bal = 12 where id = 1");
-                s.commit();
-                assertThat(placed(s)).hasSize(3);
-                assertThat(s.error("update acc set bal = 13 where id = 1")).isEqualTo("Insert into queue disallowed");
-            }
+            assertThat(s.error("update acc set bal = 12 where id = 1")).isEqualTo("Insert into queue disallowed");
+            s.rollback();
+            assertThat(placed(s)).hasSize(1);
+            other.exec("update pgq.queue set queue_disable_insert = false where queue_name = 'q'");
+            s.exec("update acc set bal = 13 where id = 1");
+            assertThat(placed(s)).hasSize(2);
+        }
+    }
+
+    /**
+     * Rotations by another session, committed before the next event or only while a
+     * transaction goes on, move the trigger's next event; a consumer reads every event.
+     * (Ours keeps the current table in the table's shape from one transaction to the next.)
+     */
+    @Test
+    void rotationsByAnotherSessionMoveTheNextEventAndLoseNothing() throws Exception {
+        try (Sql s = open(); Sql other = PG.db().open()) {
+            s.exec("select pgq.register_consumer('q', 'c')");
+            s.exec("insert into acc values (1, 10, 'a')");
+            s.exec("insert into acc values (2, 20, 'b')");
+            String first = currentEventTable(s, "q");
+            // (a consumer still at the queue's first tick would hold the rotation back)
+            tick(s, "q");
+            assertThat(consume(s, "q", "c")).containsExactly("id=1&bal=10&note=a", "id=2&bal=20&note=b");
+            other.exec("select pgq.maint_rotate_tables_step1('q')");
+            other.exec("select pgq.maint_rotate_tables_step2()");
+            String second = currentEventTable(s, "q");
+            s.exec("update acc set bal = 11 where id = 1");
+            tick(s, "q");
+            assertThat(consume(s, "q", "c")).containsExactly("id=1&bal=11&note=a");
+
+            // a rotation that is not committed yet: the committed table until it is
+            other.begin();
+            other.exec("select pgq.maint_rotate_tables_step1('q')");
+            s.exec("update acc set bal = 12 where id = 1");
+            s.begin();
+            s.exec("update acc set bal = 22 where id = 2");
+            other.commit();
+            s.exec("update acc set bal = 13 where id = 1");
+            s.commit();
+            String third = currentEventTable(s, "q");
+            s.exec("update acc set bal = 14 where id = 1");
+            s.exec("delete from acc where id = 2");
+            other.exec("select pgq.maint_rotate_tables_step2()");
+            tick(s, "q");
+            assertThat(consume(s, "q", "c")).containsExactly("id=1&bal=12&note=a", "id=2&bal=22&note=b",
+                    "id=1&bal=13&note=a", "id=1&bal=14&note=a", "id=2&bal=22&note=b");
+            assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
+            assertThat(placed(s)).extracting(p -> ((String) p).replaceAll(" \\|.*", ""))
+                    .containsExactly(first, first, second, second, second, third, third, third);
+        }
+    }
+
+    /** A rotation rolled back in the writing session leaves the next transaction's events where they were. */
+    @Test
+    void aRotationRolledBackLeavesTheTable() throws Exception {
+        try (Sql s = open()) {
+            s.exec("insert into acc values (1, 10, 'a')");
+            String first = currentEventTable(s, "q");
+            s.begin();
+            s.exec("select pgq.maint_rotate_tables_step1('q')");
+            s.exec("update acc set bal = 11 where id = 1");
+            s.rollback();
+            s.exec("update acc set bal = 12 where id = 1");
+            s.exec("update acc set bal = 13 where id = 1");
+            assertThat(currentEventTable(s, "q")).isEqualTo(first);
+            assertThat(placed(s)).containsExactly(first + " | I:id | id=1&bal=10&note=a",
+                    first + " | U:id | id=1&bal=12&note=a", first + " | U:id | id=1&bal=13&note=a");
+        }
+    }
+
+    /**
+     * A REPEATABLE READ transaction writes into the table its snapshot shows, as Skytools'
+     * trigger does; its events are read all the same, and read committed ones after it
+     * follow the rotation.
+     */
+    @Test
+    void aRepeatableReadTransactionWritesWhereItsSnapshotSays() throws Exception {
+        try (Sql s = open(); Sql other = PG.db().open()) {
+            s.exec("select pgq.register_consumer('q', 'c')");
+            s.exec("insert into acc values (1, 10, 'a')");
+            String first = currentEventTable(s, "q");
+            tick(s, "q");
+            assertThat(consume(s, "q", "c")).containsExactly("id=1&bal=10&note=a");
+            s.begin();
+            s.exec("set transaction isolation level repeatable read");
+            s.exec("update acc set bal = 11 where id = 1");
+            other.exec("select pgq.maint_rotate_tables_step1('q')");
+            s.exec("insert into acc values (2, 20, 'b')");
+            s.commit();
+            String second = currentEventTable(s, "q");
+            s.exec("update acc set bal = 12 where id = 1");
+            s.exec("update acc set bal = 13 where id = 1");
+            other.exec("select pgq.maint_rotate_tables_step2()");
+            tick(s, "q");
+            assertThat(consume(s, "q", "c")).containsExactly("id=1&bal=11&note=a",
+                    "id=2&bal=20&note=b", "id=1&bal=12&note=a", "id=1&bal=13&note=a");
+            assertThat(second).isNotEqualTo(first);
+            assertThat(placed(s)).extracting(p -> ((String) p).replaceAll(" \\|.*", ""))
+                    .containsExactly(first, first, first, second, second);
         }
     }
 }
