@@ -51,7 +51,7 @@ grant execute on function
     pgq.set_queue_config(text, text, text),
     pgq.insert_event_raw(text, bigint, timestamptz, integer, integer, text, text, text, text, text, text),
     pgq.event_retry_raw(text, text, timestamptz, bigint, timestamptz, integer, text, text, text, text, text, text),
-    pgq._count_tx_event(text, int4, int4),
+    pgq._count_tx_event(text, int4, int4), pgq._wait_epoch_readers(),
     pgq._insert_event_dynamic(text, bigint, timestamptz, integer, integer, text, text, text, text, text, text)
   to pgq_admin;
 

@@ -856,10 +856,11 @@ $$;
 -- A queue row change moves the epoch on too, so that the fast path can keep a queue's
 -- current table in the table's shape instead of reading the queue row once a
 -- transaction (see _trg_queue_table): a rotation, inserts disabled or limited, a queue
--- made, renamed or dropped.  The advisory lock, shared among changers and held to the
--- end of the changing transaction, tells a session about to keep a queue's table that a
--- change is not committed yet; the transaction-local setting tells it the change is its
--- own.  Both come before the epoch moves on.  Only while the epoch is in use (the event
+-- made, renamed or dropped.  The advisory lock (pgq._lock_key('queue change'), 0),
+-- shared among changers and held to the end of the changing transaction, tells a
+-- session about to keep a queue's table that a change is not committed yet; the
+-- transaction-local setting tells it the change is its own.  Both come before the epoch
+-- moves on.  Only while the epoch is in use (the event
 -- trigger exists).  ENABLE ALWAYS: pgq_node and Londiste change queue rows in replica
 -- sessions.  Security definer for nextval(); the SET clause restores only search_path
 -- when the function returns, the transaction-local setting stays.
@@ -869,7 +870,7 @@ language plpgsql security definer set search_path = pg_catalog, pg_temp
 as $fn$
 begin
     if pg_catalog.pg_sequence_last_value('pgq.trg_ddl_epoch'::pg_catalog.regclass) is not null then
-        perform pg_catalog.pg_advisory_xact_lock_shared(1885827377, 0);
+        perform pg_catalog.pg_advisory_xact_lock_shared(pgq._lock_key('queue change'), 0);
         perform pg_catalog.set_config('pgq.trg_queue_changed', 'on', true);
         perform pg_catalog.nextval('pgq.trg_ddl_epoch'::pg_catalog.regclass);
     end if;
@@ -884,6 +885,26 @@ create trigger queue_epoch
                     queue_disable_insert, queue_per_tx_limit
     on pgq.queue for each statement execute function pgq._queue_epoch_bump();
 alter table pgq.queue enable always trigger queue_epoch;
+
+-- Waits until every transaction that has read the DDL epoch is over (for pgq_node's
+-- demote_root step 2: logutriga's fast path reads the epoch, not pgq.queue, before it
+-- writes).  pg_sequence_last_value locks the sequence from its first read to the end of
+-- the transaction; ALTER SEQUENCE (a change of nothing) waits for those locks, and the
+-- rolled-back block lets its own go at once, so that the caller holds nothing new
+-- (taken together with its lock on pgq.queue, it would deadlock with a writer that takes
+-- them the other way round).  Waits no longer than lock_timeout (lock_not_available).
+-- Security definer: only the sequence's owner may alter it.
+create or replace function pgq._wait_epoch_readers()
+returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+begin
+    alter sequence pgq.trg_ddl_epoch owned by none;
+    raise sqlstate 'PGQ0W';
+exception when sqlstate 'PGQ0W' then
+    -- the block's rollback let the lock go
+end;
+$fn$;
 
 -- Without the event trigger: a kept shape is good for one transaction
 -- while this backend has changed no row of pg_attribute, pg_index,
@@ -1044,22 +1065,35 @@ $fn$;
 --   taking that lock: a change whose move the caller's key already counts
 --   is either over before the row is read here (and seen by it) or seen
 --   running; a later one moves the epoch past the key.  The lock is only
---   tried (a change never waits for a writer, nor a writer for a change).
+--   tried, as a transaction lock in a block that is rolled back at once:
+--   nothing can leave it held, a writer never waits for a change, and a
+--   change waits for a writer only while it tries.
 -- ----------------------------------------------------------------------
 create or replace function pgq._trg_queue_table(i_queue text)
 returns text
 language plpgsql set search_path = pg_catalog, pg_temp
 as $fn$
 declare
+    v_free  boolean;
     v_table text;
 begin
     if current_setting('transaction_isolation') <> 'read committed' then
         return '';
-    elsif current_setting('pgq.trg_queue_changed', true) = 'on'
-          or not pg_try_advisory_lock(1885827377, 0) then
+    end if;
+    -- (nested: SQL does not promise left-to-right OR, and this session's own shared lock
+    -- would not stop the try)
+    if current_setting('pgq.trg_queue_changed', true) = 'on' then
         return null;
     end if;
-    perform pg_advisory_unlock(1885827377, 0);
+    begin
+        v_free := pg_try_advisory_xact_lock(pgq._lock_key('queue change'), 0);
+        raise sqlstate 'PGQ0L';
+    exception when sqlstate 'PGQ0L' then
+        -- the block's rollback let the lock go
+    end;
+    if not v_free then
+        return null;
+    end if;
     select q.queue_cur_table::text into v_table
       from pgq.queue q
      where q.queue_name = i_queue and not q.queue_disable_insert and q.queue_per_tx_limit is null;
@@ -1409,9 +1443,9 @@ select pg_catalog.format(E'%s'
     || E'\n            v_kept := pg_catalog.set_config(%L, v_kept, true);'
     || E'\n        end if;%s'
     || E'\n        end if;',
-    case when i_first then pg_catalog.regexp_replace(i_fast, '^(\s*)elsif', '\1if') else i_fast end,
+    case when i_first then pg_catalog.regexp_replace(i_fast, E'^(\\s*)elsif', E'\\1if') else i_fast end,
     i_queue_name, 'pgq.insert_' || i_queue_id, i_queue_id,
-    'pgq.insert_' || i_queue_id, pg_catalog.regexp_replace(i_kept, '^(\s*)elsif', '\1if'))
+    'pgq.insert_' || i_queue_id, pg_catalog.regexp_replace(i_kept, E'^(\\s*)elsif', E'\\1if'))
 $gen$;
 
 -- One event table's INSERT in a queue's branches, under the test i_test (an ELSIF).
@@ -1440,8 +1474,9 @@ declare
     v_kept   text;
     v_queues text := '';
 begin
+    -- (a queue without tables gets no branch: insert_event says what is wrong with it)
     for q in select queue_id, queue_name, queue_data_pfx, queue_event_seq, queue_ntables
-               from pgq.queue order by queue_id loop
+               from pgq.queue where queue_ntables > 0 order by queue_id loop
         v_fast := '';
         v_kept := '';
         for i in 0 .. q.queue_ntables - 1 loop

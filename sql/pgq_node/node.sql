@@ -272,19 +272,20 @@ begin
         -- holds its lock to the end of its transaction: this one waits until those that might
         -- still have seen writing enabled are gone (pgq stalls in this database meanwhile, so
         -- not for longer than lock_timeout, 30 s when the session has none). logutriga's fast
-        -- path reads the DDL epoch instead (pgq._trg_queue_table): a sequence, locked
-        -- from its first read to the end of the transaction; ALTER SEQUENCE (a no-op here)
-        -- waits for those transactions.
+        -- path reads the DDL epoch instead of pgq.queue (in _trg_logu_row's test of its kept
+        -- shape): pgq._wait_epoch_readers waits for those transactions first, and holds
+        -- nothing after (a writer that reads the epoch and then pgq.queue would otherwise
+        -- deadlock with us). Each of the two waits may take lock_timeout.
         -- the session's own lock_timeout when it has one
         v_lock_timeout := pg_catalog.current_setting('lock_timeout');
         if v_lock_timeout = '0' then
             perform pg_catalog.set_config('lock_timeout', '30s', true);
         end if;
         begin
-            lock table pgq.queue in access exclusive mode;
-            if pg_catalog.to_regclass('pgq.trg_ddl_epoch') is not null then
-                alter sequence pgq.trg_ddl_epoch owned by none;
+            if pg_catalog.to_regprocedure('pgq._wait_epoch_readers()') is not null then
+                perform pgq._wait_epoch_readers();
             end if;
+            lock table pgq.queue in access exclusive mode;
             perform pg_catalog.set_config('lock_timeout', v_lock_timeout, true);
         exception when lock_not_available then
             raise exception 'demote_root step 2: transactions that read pgq.queue or ran a pgq trigger before writing to queue % was disabled still run after % (pids %); end them and run step 2 again',

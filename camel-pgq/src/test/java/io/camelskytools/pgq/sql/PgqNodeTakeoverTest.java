@@ -203,6 +203,9 @@ class PgqNodeTakeoverTest extends PgqNodeTestSupport {
             CompletableFuture<Map<String, Object>> step2 = stepTwoInBackground(q, "t2");
             awaitStepTwoWaiting(n1);
             assertThat(step2).isNotDone();
+            // the producer may still read pgq.queue (as its trigger does to make a shape again):
+            // step 2 does not hold it while it waits for the producer
+            assertThat(producer.longValue("select count(*) from pgq.queue where queue_name = ?", q)).isEqualTo(1L);
             producer.commit();
             long lastTick = ((Number) step2.get(30, TimeUnit.SECONDS).get("last_tick")).longValue();
             String events = (String) n1.value("select queue_data_pfx from pgq.queue where queue_name = ?", q);
