@@ -115,12 +115,13 @@ class MergeLeafTest {
 
             // items: rows on both partitions before, written to while the table is added
             p1.exec("insert into items select i, 1, 'a' || i from generate_series(1, 3000) i");
-            p2.exec("insert into items select i, 2, 'b' || i from generate_series(100001, 103000) i");
+            // (the partitions' id ranges stay apart however long the writers below run)
+            p2.exec("insert into items select i, 2, 'b' || i from generate_series(1000001, 1003000) i");
             comb.exec("insert into items values (-1, 0, 'stale: the lead partition truncates it')");
             AtomicBoolean writing = new AtomicBoolean(true);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<?>> writers = List.of(pool.submit(() -> write(p1Db, 1, 5000, writing)),
-                    pool.submit(() -> write(p2Db, 2, 105_000, writing)));
+                    pool.submit(() -> write(p2Db, 2, 1_005_000, writing)));
             added(new TableSetup("part1").addTables(p1.connection(), List.of("items"), false, AddTableOptions.DEFAULTS));
             added(new TableSetup("part2").addTables(p2.connection(), List.of("items"), false, AddTableOptions.DEFAULTS));
             awaitOnBothParts(comb, "public.items");
@@ -196,11 +197,15 @@ class MergeLeafTest {
     }
 
     /** Inserts and updates rows of one partition until told to stop. */
-    private static Void write(TestDb db, int part, int firstId, AtomicBoolean writing) throws SQLException {
+    private static Void write(TestDb db, int part, int firstId, AtomicBoolean writing)
+            throws SQLException, InterruptedException {
         try (Sql s = db.open()) {
             for (int id = firstId; writing.get(); id++) {
                 s.exec("insert into items values (?, ?, 'w')", id, part);
-                s.exec("update items set v = v || '+' where id = ?", id - firstId + (part == 1 ? 1 : 100_001));
+                s.exec("update items set v = v || '+' where id = ?", id - firstId + (part == 1 ? 1 : 1_000_001));
+                // paced (at most some 400 rows a second): a writer as fast as the root's triggers
+                // allow outruns a test machine's whole cascade, and the leaf would never catch up
+                TimeUnit.MILLISECONDS.sleep(5);
             }
         }
         return null;
