@@ -892,7 +892,8 @@ alter table pgq.queue enable always trigger queue_epoch;
 -- the transaction; ALTER SEQUENCE (a change of nothing) waits for those locks, and the
 -- rolled-back block lets its own go at once, so that the caller holds nothing new
 -- (taken together with its lock on pgq.queue, it would deadlock with a writer that takes
--- them the other way round).  Waits no longer than lock_timeout (lock_not_available).
+-- them the other way round; so the caller must not hold pgq.queue yet, either).  Waits no
+-- longer than lock_timeout (lock_not_available).
 -- Security definer: only the sequence's owner may alter it.
 create or replace function pgq._wait_epoch_readers()
 returns void
@@ -903,10 +904,6 @@ begin
     raise sqlstate 'PGQ0W';
 exception when sqlstate 'PGQ0W' then
     -- the block's rollback let the lock go
-    when deadlock_detected then
-    -- the caller already holds pgq.queue (Londiste's takeover locks it before step 2) and a
-    -- writer waits for it: that lock then stands for this wait, as it did before
-    raise notice 'pgq: not waiting for the readers of pgq.trg_ddl_epoch (deadlock): %', sqlerrm;
 end;
 $fn$;
 

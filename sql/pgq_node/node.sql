@@ -275,7 +275,8 @@ begin
         -- path reads the DDL epoch instead of pgq.queue (in _trg_logu_row's test of its kept
         -- shape): pgq._wait_epoch_readers waits for those transactions first, and holds
         -- nothing after (a writer that reads the epoch and then pgq.queue would otherwise
-        -- deadlock with us). Each of the two waits may take lock_timeout.
+        -- deadlock with us; so must the caller hold no lock on pgq.queue). Each of the two waits
+        -- may take lock_timeout.
         -- the session's own lock_timeout when it has one
         v_lock_timeout := pg_catalog.current_setting('lock_timeout');
         if v_lock_timeout = '0' then

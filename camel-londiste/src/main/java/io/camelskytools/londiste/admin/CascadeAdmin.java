@@ -230,23 +230,40 @@ public final class CascadeAdmin implements AutoCloseable {
     }
 
     /**
-     * demote_root step 2 behind a lock on pgq.queue: a producer that read the queue as open
-     * before step 1 still holds its lock on pgq.queue, and would otherwise insert after the last
-     * tick (Skytools' step 2 waits only for producers already inside the event table; ours
-     * takes this lock itself, this covers a Skytools schema).
+     * demote_root step 2 only after every producer that may have seen the queue open before
+     * step 1 is gone; otherwise one could insert after the last tick, an event no node reads.
+     * Our pgq_node's step 2 waits for them itself (for readers of pgq.queue and for triggers
+     * on logutriga's fast path, which read pgq's DDL epoch instead). Skytools' step 2 waits only
+     * for producers already inside the event table: over it we wait first, for the epoch's
+     * readers when pgq is ours and for the readers of pgq.queue by locking it, in the step's
+     * transaction. The epoch wait comes first and holds nothing after (with pgq.queue held
+     * it could deadlock with a writer that read the epoch and then reads pgq.queue).
      */
     private long lastTickAfterProducers(String node, String newProvider) throws SQLException {
         Connection c = db(node);
-        if (!Boolean.TRUE.equals(QueryRows.list(c, "select pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as ok",
-                new Object[0]).get(0).get("ok"))) {
-            log.accept("no UPDATE right on pgq.queue of " + node + ": step 2 without waiting for open producers");
+        Map<String, Object> schema = QueryRows.list(c, "select"
+                + " pg_catalog.to_regprocedure('pgq_node.camel_skytools_version()') is not null as own_node,"
+                + " coalesce(pg_catalog.has_function_privilege("
+                + "   pg_catalog.to_regprocedure('pgq._wait_epoch_readers()')::oid, 'EXECUTE'), false) as epoch_wait,"
+                + " pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as may_lock", new Object[0]).get(0);
+        if (Boolean.TRUE.equals(schema.get("own_node"))) {
             return demote(node, 2, newProvider);
+        }
+        boolean epochWait = Boolean.TRUE.equals(schema.get("epoch_wait"));
+        boolean mayLock = Boolean.TRUE.equals(schema.get("may_lock"));
+        if (!mayLock) {
+            log.accept("no UPDATE right on pgq.queue of " + node + ": step 2 without waiting for open producers");
         }
         c.setAutoCommit(false);
         try {
             try (Statement st = c.createStatement()) {
                 st.execute("set local lock_timeout = '30s'");
-                st.execute("lock table pgq.queue in access exclusive mode");
+                if (epochWait) {
+                    st.execute("select pgq._wait_epoch_readers()");
+                }
+                if (mayLock) {
+                    st.execute("lock table pgq.queue in access exclusive mode");
+                }
             }
             long last = demote(node, 2, newProvider);
             c.commit();
@@ -254,9 +271,9 @@ public final class CascadeAdmin implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             if ("55P03".equals(e instanceof SQLException se ? se.getSQLState() : null)) {
-                throw new LondisteException(409, "old root " + node + ": transactions that read pgq.queue before"
-                                                 + " writing was disabled still run after 30 s; end them and run"
-                                                 + " the takeover again");
+                throw new LondisteException(409, "old root " + node + ": transactions that read pgq.queue or ran"
+                                                 + " a pgq trigger before writing was disabled still run after"
+                                                 + " 30 s; end them and run the takeover again");
             }
             throw e;
         } finally {
