@@ -292,7 +292,8 @@ begin
             raise exception 'demote_root step 2: transactions that read pgq.queue or ran a pgq trigger before writing to queue % was disabled still run after % (pids %); end them and run step 2 again',
                 i_queue_name, pg_catalog.current_setting('lock_timeout'), (select pg_catalog.string_agg(l.pid::text, ', ') from pg_catalog.pg_locks l
                                 where l.relation in ('pgq.queue'::pg_catalog.regclass, pg_catalog.to_regclass('pgq.trg_ddl_epoch')) and l.granted
-                                  and l.pid <> pg_catalog.pg_backend_pid());
+                                  and l.pid <> pg_catalog.pg_backend_pid())
+                  using errcode = 'lock_not_available';
         end;
     end if;
     if i_step > 1 then

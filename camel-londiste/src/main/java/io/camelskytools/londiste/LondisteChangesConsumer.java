@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
 
 import io.camelskytools.jdbc.ServerErrors;
 import io.camelskytools.londiste.changes.CascadedRegistration;
@@ -13,6 +16,7 @@ import io.camelskytools.londiste.changes.ChangesSettings;
 import io.camelskytools.londiste.changes.TableChange;
 import io.camelskytools.londiste.node.LondisteException;
 import io.camelskytools.londiste.worker.CascadedBatch;
+import io.camelskytools.pgq.HeldConnections;
 import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.PgqEvent;
 import io.camelskytools.pgq.client.TickListener;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * comes again whole after {@code exceptionSleep}; a batch recorded but not finished (a crash
  * in between) is finished without being sent again.
  */
-public class LondisteChangesConsumer extends ScheduledPollConsumer implements ShutdownAware {
+public class LondisteChangesConsumer extends ScheduledPollConsumer implements ShutdownAware, HeldConnections {
 
     private static final Logger LOG = LoggerFactory.getLogger(LondisteChangesConsumer.class);
 
@@ -208,6 +212,12 @@ public class LondisteChangesConsumer extends ScheduledPollConsumer implements Sh
         } finally {
             releaseExchange(exchange, false);
         }
+    }
+
+    /** The batch reader's connection, the recorder's and the tick listener's. */
+    @Override
+    public Map<DataSource, Integer> heldConnections() {
+        return Map.of(settings.dataSource(), 3);
     }
 
     private Connection reading() throws SQLException {

@@ -2,7 +2,11 @@ package io.camelskytools.pgq;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
 
 import io.camelskytools.pgq.client.BatchInfo;
 import io.camelskytools.pgq.client.PgqEvent;
@@ -46,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * the batch in hand (left open for the new leader) the moment it stops leading.
  */
 @ManagedResource(description = "PgQ consumer")
-public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware {
+public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware, HeldConnections {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqConsumer.class);
 
@@ -335,6 +339,18 @@ public class PgqConsumer extends ScheduledPollConsumer implements ShutdownAware 
     @ManagedAttribute(description = "Id of the last finished batch")
     public long getLastBatchId() {
         return stats.lastBatchId();
+    }
+
+    /** Its poll's connection and its tick listener's; an exactly-once one's batch transaction in the target. */
+    @Override
+    public Map<DataSource, Integer> heldConnections() {
+        Map<DataSource, Integer> held = new IdentityHashMap<>();
+        held.put(endpoint.getDataSource(), config.isListen() ? 2 : 1);
+        PgqTargetDataSource target = config.getTargetDataSource();
+        if (target != null) {
+            held.merge(target.target(), 1, Integer::sum);
+        }
+        return held;
     }
 
     private Connection connection() throws SQLException {

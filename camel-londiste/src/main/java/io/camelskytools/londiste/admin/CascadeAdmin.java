@@ -243,20 +243,25 @@ public final class CascadeAdmin implements AutoCloseable {
         Connection c = db(node);
         Map<String, Object> schema = QueryRows.list(c, "select"
                 + " pg_catalog.to_regprocedure('pgq_node.camel_skytools_version()') is not null as own_node,"
+                + " pg_catalog.to_regprocedure('pgq._wait_epoch_readers()') is not null as has_epoch_wait,"
                 + " coalesce(pg_catalog.has_function_privilege("
                 + "   pg_catalog.to_regprocedure('pgq._wait_epoch_readers()')::oid, 'EXECUTE'), false) as epoch_wait,"
                 + " pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as may_lock", new Object[0]).get(0);
-        if (Boolean.TRUE.equals(schema.get("own_node"))) {
-            return demote(node, 2, newProvider);
+        boolean ownNode = Boolean.TRUE.equals(schema.get("own_node"));
+        boolean epochWait = !ownNode && Boolean.TRUE.equals(schema.get("epoch_wait"));
+        boolean mayLock = !ownNode && Boolean.TRUE.equals(schema.get("may_lock"));
+        if (!ownNode && Boolean.TRUE.equals(schema.get("has_epoch_wait")) && !epochWait) {
+            log.accept("no EXECUTE right on pgq._wait_epoch_readers() of " + node
+                       + ": step 2 without waiting for open trigger transactions");
         }
-        boolean epochWait = Boolean.TRUE.equals(schema.get("epoch_wait"));
-        boolean mayLock = Boolean.TRUE.equals(schema.get("may_lock"));
-        if (!mayLock) {
+        if (!ownNode && !mayLock) {
             log.accept("no UPDATE right on pgq.queue of " + node + ": step 2 without waiting for open producers");
         }
+        boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             try (Statement st = c.createStatement()) {
+                // our step 2 sets it too when the session has none
                 st.execute("set local lock_timeout = '30s'");
                 if (epochWait) {
                     st.execute("select pgq._wait_epoch_readers()");
@@ -269,16 +274,26 @@ public final class CascadeAdmin implements AutoCloseable {
             c.commit();
             return last;
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            if ("55P03".equals(e instanceof SQLException se ? se.getSQLState() : null)) {
+            try {
+                c.rollback();
+            } catch (SQLException re) {
+                e.addSuppressed(re);
+            }
+            if (e instanceof SQLException se && "55P03".equals(se.getSQLState())) {
                 throw new LondisteException(409, "old root " + node + ": transactions that read pgq.queue or ran"
                                                  + " a pgq trigger before writing was disabled still run after"
-                                                 + " 30 s; end them and run the takeover again");
+                                                 + " 30 s; end them and run the takeover again (" + serverMessage(se)
+                                                 + ")");
             }
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            c.setAutoCommit(autoCommit);
         }
+    }
+
+    private static String serverMessage(SQLException e) {
+        return e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getMessage() : e.getMessage();
     }
 
     private long demote(String node, int step, String newProvider) throws SQLException {

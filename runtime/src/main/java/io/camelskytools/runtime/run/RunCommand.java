@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,7 +30,9 @@ import io.camelskytools.runtime.config.WalmgrConfig;
 import io.camelskytools.runtime.status.DatabaseStats;
 import io.camelskytools.runtime.status.StatusBoard;
 import io.camelskytools.runtime.status.StatusPage;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,6 +92,7 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker = null;
         List<HikariDataSource> pools = new ArrayList<>();
+        Map<String, HikariDataSource> poolsByBean = new LinkedHashMap<>();
         Path managementAuth = null;
         Map<String, Object> beans = new LinkedHashMap<>();
         StopSignals signals = new StopSignals();
@@ -120,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
             for (DatabaseConfig db : dbs.values()) {
                 HikariDataSource pool = pool(db, POOL_SIZE + templates.connections(db.beanName()));
                 pools.add(pool);
+                poolsByBean.put(db.beanName(), pool);
                 main.bind(db.beanName(), pool);
                 beans.put(db.beanName(), pool);
                 boolean tickHere = config.bool("skytools.db." + db.name() + ".ticker", true);
@@ -150,6 +155,13 @@ public final class RunCommand implements Callable<Integer> {
             List<String> londisteWorkers = LondisteWorkers.configure(main, config, board, out);
             String instanceId = ClusterSetup.instance(main, config, out);
             List<String> templateRoutes = dbs.isEmpty() ? List.of() : templates.addTo(main, out);
+            PoolGrowth poolGrowth = new PoolGrowth(poolsByBean, Set.copyOf(templateRoutes));
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void beforeConfigure(BaseMainSupport m) {
+                    m.getCamelContext().addLifecycleStrategy(poolGrowth);
+                }
+            });
             SingletonRoutes singletons = ClusterSetup.configure(main, config, dbs, instanceId, out);
             if (singletons != null) {
                 for (String db : ticked) {
