@@ -243,12 +243,13 @@ public final class CascadeAdmin implements AutoCloseable {
         Connection c = db(node);
         Map<String, Object> schema = QueryRows.list(c, "select"
                 + " pg_catalog.to_regprocedure('pgq_node.camel_skytools_version()') is not null as own_node,"
-                + " pg_catalog.to_regprocedure('pgq._wait_epoch_readers()') is not null as has_epoch_wait,"
-                + " coalesce(pg_catalog.has_function_privilege("
-                + "   pg_catalog.to_regprocedure('pgq._wait_epoch_readers()')::oid, 'EXECUTE'), false) as epoch_wait,"
-                + " pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as may_lock", new Object[0]).get(0);
+                + " w.fn is not null as has_epoch_wait,"
+                + " coalesce(pg_catalog.has_function_privilege(w.fn::oid, 'EXECUTE'), false) as may_wait,"
+                + " pg_catalog.has_table_privilege('pgq.queue', 'UPDATE') as may_lock"
+                + " from (select pg_catalog.to_regprocedure('pgq._wait_epoch_readers()') as fn) w", new Object[0]).get(0);
+        // our step 2 does both waits itself
         boolean ownNode = Boolean.TRUE.equals(schema.get("own_node"));
-        boolean epochWait = !ownNode && Boolean.TRUE.equals(schema.get("epoch_wait"));
+        boolean epochWait = !ownNode && Boolean.TRUE.equals(schema.get("may_wait"));
         boolean mayLock = !ownNode && Boolean.TRUE.equals(schema.get("may_lock"));
         if (!ownNode && Boolean.TRUE.equals(schema.get("has_epoch_wait")) && !epochWait) {
             log.accept("no EXECUTE right on pgq._wait_epoch_readers() of " + node

@@ -51,7 +51,7 @@ final class PoolGrowth extends LifecycleStrategySupport {
             }
             Map<DataSource, Integer> ours = new IdentityHashMap<>();
             consumer.heldConnections().forEach((ds, n) -> {
-                if (ds != null && beans.containsKey(ds)) {
+                if (beans.containsKey(ds)) {
                     ours.merge(ds, n, Integer::sum);
                 }
             });

@@ -91,8 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         // released once everything below is closed: the embedded server's exit hook waits for it
         CountDownLatch finished = new CountDownLatch(1);
         org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker = null;
-        List<HikariDataSource> pools = new ArrayList<>();
-        Map<String, HikariDataSource> poolsByBean = new LinkedHashMap<>();
+        Map<String, HikariDataSource> pools = new LinkedHashMap<>();
         Path managementAuth = null;
         Map<String, Object> beans = new LinkedHashMap<>();
         StopSignals signals = new StopSignals();
@@ -123,8 +122,7 @@ public final class RunCommand implements Callable<Integer> {
             TemplateRoutes templates = TemplateRoutes.plan(config, dbs);
             for (DatabaseConfig db : dbs.values()) {
                 HikariDataSource pool = pool(db, POOL_SIZE + templates.connections(db.beanName()));
-                pools.add(pool);
-                poolsByBean.put(db.beanName(), pool);
+                pools.put(db.beanName(), pool);
                 main.bind(db.beanName(), pool);
                 beans.put(db.beanName(), pool);
                 boolean tickHere = config.bool("skytools.db." + db.name() + ".ticker", true);
@@ -155,7 +153,7 @@ public final class RunCommand implements Callable<Integer> {
             List<String> londisteWorkers = LondisteWorkers.configure(main, config, board, out);
             String instanceId = ClusterSetup.instance(main, config, out);
             List<String> templateRoutes = dbs.isEmpty() ? List.of() : templates.addTo(main, out);
-            PoolGrowth poolGrowth = new PoolGrowth(poolsByBean, Set.copyOf(templateRoutes));
+            PoolGrowth poolGrowth = new PoolGrowth(pools, Set.copyOf(templateRoutes));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport m) {
@@ -222,7 +220,7 @@ public final class RunCommand implements Callable<Integer> {
                 if (broker != null) {
                     broker.stop();
                 }
-                pools.forEach(HikariDataSource::close);
+                pools.values().forEach(HikariDataSource::close);
                 if (managementAuth != null) {
                     Files.deleteIfExists(managementAuth);
                 }
